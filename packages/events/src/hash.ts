@@ -1,0 +1,22 @@
+// The hash chain of DESIGN §2: each event's hash covers the previous hash, so editing, inserting or
+// removing any row changes every hash after it. sha256 is deterministic, so this is safe in pure code.
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './canonical';
+import type { EventKind } from './catalog';
+
+/** The previous hash of the first event of a journal. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+export function chainHash(
+  prevHash: string, seq: number, ts: number, kind: EventKind, type: string, canonicalPayload: string,
+): string {
+  return createHash('sha256')
+    .update(`${prevHash}\n${seq}\n${ts}\n${kind}\n${type}\n`)
+    .update(canonicalPayload)
+    .digest('hex');
+}
+
+/** sha256 hex of the canonical encoding of any JSON value (config hashes, state hashes). */
+export function sha256Canonical(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
