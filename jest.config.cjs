@@ -9,5 +9,6 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  setupFiles: ['<rootDir>/jest.setup.cjs'],
   testTimeout: 60000,
 };

@@ -25,14 +25,14 @@ export const seqRef = () => finite().refine((v) => Number.isInteger(v) && v >= 1
 export const nonNegNumber = () => finite().refine((v) => v >= 0, 'is not a non-negative number');
 
 export const symbol = () =>
-  z.string({ error: 'is not a string' }).regex(/^[A-Z][A-Z0-9.\-/]{0,15}$/, 'is not a ticker symbol (A-Z, 0-9, . - /)');
+  z.string({ error: 'is not a string' }).regex(/^[A-Z][A-Z0-9./-]{0,15}$/, 'is not a ticker symbol (A-Z, 0-9, . - /)');
 export const text = (maxLength = 4096) =>
   z.string({ error: 'is not a string' }).max(maxLength, `is longer than ${maxLength} characters`);
 export const id = () =>
   z.string({ error: 'is not a string' }).min(1, 'is empty').max(128, 'is longer than 128 characters');
 /** Client order id: what the broker sees; deterministic, <= 128 chars (Alpaca's limit). */
 export const clientOrderId = () =>
-  z.string({ error: 'is not a string' }).regex(/^[A-Za-z0-9._:\-]{1,128}$/, 'is not a client order id ([A-Za-z0-9._:-], 1-128 chars)');
+  z.string({ error: 'is not a string' }).regex(/^[A-Za-z0-9._:-]{1,128}$/, 'is not a client order id ([A-Za-z0-9._:-], 1-128 chars)');
 export const tradingDay = () =>
   z.string({ error: 'is not a string' }).regex(/^\d{4}-\d{2}-\d{2}$/, 'is not a YYYY-MM-DD date');
 
