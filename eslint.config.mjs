@@ -5,7 +5,6 @@ import tseslint from 'typescript-eslint';
 
 const impure = {
   'no-restricted-globals': ['error',
-    { name: 'Date', message: 'Pure code reads time from events (ts), never from Date.' },
     { name: 'setTimeout', message: 'Pure code has no timers; deadlines are state, timers are inputs.' },
     { name: 'setInterval', message: 'Pure code has no timers.' },
     { name: 'setImmediate', message: 'Pure code has no timers.' },
@@ -20,6 +19,10 @@ const impure = {
     { object: 'Date', property: 'now', message: 'Pure code reads time from events.' },
     { object: 'crypto', property: 'randomUUID', message: 'Ids derive from journal seqs.' },
     { object: 'performance', property: 'now', message: 'Pure code reads no clock.' },
+  ],
+  'no-restricted-syntax': ['error',
+    { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pure code reads time from events (ts): new Date() needs an argument.' },
+    { selector: "CallExpression[callee.name='Date']", message: 'Date() reads the clock.' },
   ],
   'no-restricted-imports': ['error', { paths: ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'child_process', 'node:child_process', 'better-sqlite3', 'ws', 'axios', 'pino'] }],
 };

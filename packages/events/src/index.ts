@@ -5,3 +5,4 @@ export * from './canonical';
 export * from './hash';
 export * from './validate';
 export * as fields from './fields';
+export * from './config';
