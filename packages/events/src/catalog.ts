@@ -102,6 +102,8 @@ const discrepancy = obj({
   clientOrderId: nullable(text(256)),
   engineQty: nullable(signedInt()),
   brokerQty: nullable(signedInt()),
+  /** The broker's average entry price, for an adopted position. */
+  brokerAvgPrice: nullable(price()),
   action: z.enum(['close_local', 'adopt', 'block_symbol', 'halt', 'abandon_order', 'cancel_order', 'mark_status', 'resubmit_legs', 'none']),
   detail: text(),
 });
