@@ -39,7 +39,7 @@ export default tseslint.config(
   },
   {
     // Pure code: projections (reducers), the decider and the strategies. Tests are exempt (they may time things).
-    files: ['projections/src/**/*.ts', 'packages/engine/src/decide*/**/*.ts', 'packages/engine/src/decide*.ts', 'packages/strategies/src/**/*.ts'],
+    files: ['projections/src/**/*.ts', 'packages/engine/src/decide*/**/*.ts', 'packages/engine/src/decide*.ts', 'packages/strategies/src/builtin/**/*.ts', 'packages/strategies/src/contract.ts'],
     ignores: ['**/*.test.ts'],
     rules: impure,
   },

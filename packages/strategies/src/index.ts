@@ -1,0 +1,6 @@
+// @axiom/strategies: the strategy contract (defineStrategy), the built-ins and the loader for user files.
+export * from './contract';
+export * from './registry';
+export { vwapReversion } from './builtin/vwap-reversion';
+export { openingRangeBreakout } from './builtin/opening-range-breakout';
+export { slopeMomentum, normalizedSlope } from './builtin/slope-momentum';
