@@ -1,0 +1,11 @@
+// @axiom/journal: the append-only SQLite event journal (DESIGN §6): append an input with its decisions in one
+// transaction, read and filter events, snapshots, and an end-to-end hash-chain verify.
+export {
+  openJournal,
+  type Durability, type Journal, type JournalInfo, type OpenJournalOptions, type ReadFilter, type Snapshot,
+  type SnapshotInfo,
+} from './journal';
+export { checkRow, type VerifyOptions, type VerifyProblem, type VerifyResult } from './verify';
+export { JournalOpenError, JournalReadError, JournalWriteError, type JournalOpenProblem } from './errors';
+export { BATCH_EVENTS_MAX, DECISIONS_PER_APPEND_MAX } from './limits';
+export { FORMAT_VERSION } from './schema';

@@ -1,0 +1,583 @@
+// The append-only event journal of DESIGN §6: one SQLite file (WAL), one `events` table that triggers keep
+// append-only, a sha256 hash chain over every event, and snapshots as derived data beside it.
+// Guarantees: an input and the decisions it caused are written in one transaction or not at all; seq is
+// gapless; every event is validated against the catalog before anything is written and again when read;
+// in 'full' durability an append has reached the disk (synchronous=FULL) when `append` returns.
+import * as fs from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import Database from 'better-sqlite3';
+import {
+  CATALOG, CATALOG_VERSION, EventValidationError, GENESIS_HASH, isEventType, kindOf, validateDraft,
+  validatePayload, type AnyEvent, type DecisionDraft, type DecisionEvent, type EventKind, type EventType,
+  type InputDraft, type InputEvent,
+} from '@axiom/events';
+import { chainHashFast, encodeCanonical, encodePayload } from './encode';
+import { JournalOpenError, JournalReadError, JournalWriteError } from './errors';
+import {
+  BATCH_EVENTS_MAX, BUSY_TIMEOUT_MS, DECISIONS_PER_APPEND_MAX, INSERT_ROWS_PER_STATEMENT_MAX,
+  READ_STATEMENTS_CACHED_MAX, STATE_HASH_PATTERN,
+} from './limits';
+import {
+  FORMAT_VERSION, initializeSchema, isEmptyDatabase, readMeta, writeCatalogVersion, type MetaRecord,
+} from './schema';
+import { verifyJournal, type VerifyOptions, type VerifyResult } from './verify';
+
+/**
+ * 'full': every append (or batch) commits with synchronous=FULL: it is on disk when the call returns (live).
+ * 'batched': synchronous=NORMAL in WAL mode: a commit survives a process crash but the last commits may be
+ * lost on power loss (backtests, which group ~1,000 events per `batch`).
+ */
+export type Durability = 'full' | 'batched';
+
+export interface OpenJournalOptions {
+  readonly durability: Durability;
+  /** Open an existing journal for reading only (verify, inspect, tail). Appends and snapshots are refused. */
+  readonly readOnly?: boolean;
+}
+
+export interface JournalInfo extends MetaRecord {
+  readonly path: string;
+  readonly durability: Durability;
+  readonly readOnly: boolean;
+  /** Read back from SQLite on this connection, now. */
+  readonly journalMode: string;
+  /** Read back from SQLite on this connection, now: 'FULL' for 'full', 'NORMAL' for 'batched'. */
+  readonly synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+}
+
+export interface ReadFilter {
+  /** First seq to return (inclusive, default 1). */
+  readonly fromSeq?: number;
+  /** Last seq to return (inclusive, default: the end). */
+  readonly toSeq?: number;
+  /** Only these event types. */
+  readonly types?: readonly EventType[];
+  /** Only events whose payload.symbol is this (indexed). */
+  readonly symbol?: string;
+  /** Only events whose payload.clientOrderId is this (indexed). */
+  readonly clientOrderId?: string;
+  /**
+   * With `clientOrderId`: also return events that mention the order in a nested `clientOrderId` field
+   * (reconciliation discrepancies, snapshot open orders). This scans the whole table: audit views only.
+   */
+  readonly includeNestedOrderRefs?: boolean;
+  /**
+   * Validate each payload against the catalog (default true). `false` skips only the schema check (JSON is
+   * still parsed) and is for trusted hot paths that ran `verify()` on this file first and found it ok.
+   */
+  readonly validate?: boolean;
+}
+
+export interface Snapshot {
+  readonly seq: number;
+  readonly stateHash: string;
+  readonly state: unknown;
+}
+
+export interface SnapshotInfo {
+  readonly seq: number;
+  readonly stateHash: string;
+}
+
+export interface Journal {
+  /** Append one input and the decisions it caused in one transaction; returns them as journaled. */
+  append(input: InputDraft, decisions: readonly DecisionDraft[]): { input: InputEvent; decisions: DecisionEvent[] };
+  /** Run `fn` (which appends) inside one transaction: one commit for all of its appends. */
+  batch<T>(fn: () => T): T;
+  /** The seq the next appended event will get (lastSeq + 1). */
+  nextSeq(): number;
+  /** Seq of the last event, 0 for an empty journal. */
+  lastSeq(): number;
+  /** Hash of the last event, GENESIS_HASH for an empty journal. */
+  lastHash(): string;
+  /** Events in seq order, streamed (constant memory). Do not append while iterating (the connection is busy). */
+  read(filter?: ReadFilter): IterableIterator<AnyEvent>;
+  get(seq: number): AnyEvent | null;
+  count(): number;
+  saveSnapshot(seq: number, stateHash: string, state: unknown): void;
+  loadSnapshot(atOrBelowSeq?: number): Snapshot | null;
+  listSnapshots(): SnapshotInfo[];
+  /** Walk the whole chain (constant memory) and report the first bad seq. Never repairs. */
+  verify(options?: VerifyOptions): VerifyResult;
+  info(): JournalInfo;
+  close(): void;
+}
+
+/** A row as read in `.raw()` mode: the column order of ROW_COLUMNS. */
+type EventRow = [
+  seq: number, ts: number, kind: string, type: string, causedBy: number | null, payload: string, hash: string,
+  recordedAt: number,
+];
+const ROW_COLUMNS = 'seq, ts, kind, type, caused_by, payload, hash, recorded_at';
+/** A local copy: the hot loop then reads a constant, not a CommonJS export getter. */
+const ROWS_PER_INSERT = INSERT_ROWS_PER_STATEMENT_MAX;
+
+/** One event ready to insert: everything computed, nothing written yet. */
+interface PreparedRow {
+  readonly event: AnyEvent;
+  readonly payloadJson: string;
+  readonly symbol: string | null;
+  readonly clientOrderId: string | null;
+}
+
+export function openJournal(path: string, options: OpenJournalOptions): Journal {
+  return JournalImpl.open(path, options);
+}
+
+class JournalImpl implements Journal {
+  private closed = false;
+  private tailSeq = 0;
+  private tailHash = GENESIS_HASH;
+  private inBatch = false;
+  private batchEvents = 0;
+  /** A write error inside a batch: the batch must roll back even if `fn` caught the error. */
+  private batchFailure: unknown = null;
+
+  /** insertStatements[k] inserts k rows in one statement (one native call per append, not one per event). */
+  private readonly insertStatements: Database.Statement[] = [];
+  private readonly insertParams: Array<Array<string | number | null>> = [];
+  private readonly appendTxn: (rows: readonly PreparedRow[]) => void;
+  private readonly tailStmt: Database.Statement;
+  private readonly getStmt: Database.Statement;
+  private readonly readStatements = new Map<string, Database.Statement>();
+
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly path: string,
+    private readonly durability: Durability,
+    private readonly readOnly: boolean,
+    private readonly meta: MetaRecord,
+  ) {
+    for (let k = 1; k <= ROWS_PER_INSERT; k++) {
+      const values = Array.from({ length: k }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+      this.insertStatements[k] = db.prepare(`INSERT INTO events (${ROW_COLUMNS}, symbol, client_order_id) VALUES ${values}`);
+      this.insertParams[k] = new Array<string | number | null>(k * 10).fill(null);
+    }
+    // BEGIN IMMEDIATE takes the write lock up front, so a commit never fails on a lock upgrade.
+    const txn = db.transaction((rows: readonly PreparedRow[]) => this.insertRows(rows));
+    this.appendTxn = (rows) => txn.immediate(rows);
+    this.tailStmt = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').raw();
+    this.getStmt = db.prepare(`SELECT ${ROW_COLUMNS} FROM events WHERE seq = ?`).raw();
+    this.reloadTail();
+  }
+
+  static open(path: string, options: OpenJournalOptions): JournalImpl {
+    const readOnly = options.readOnly === true;
+    const durability = options.durability;
+    if (durability !== 'full' && durability !== 'batched') {
+      throw new TypeError(`openJournal: durability must be 'full' or 'batched', got ${JSON.stringify(durability)}`);
+    }
+    let created = false;
+    if (readOnly) {
+      if (!fs.existsSync(path)) throw new JournalOpenError(path, 'not_found', `journal ${path} does not exist`);
+    } else {
+      // Create the file ourselves so it is private to the owner from its first byte (SQLite gives its
+      // -wal and -shm files the same mode as the database file).
+      try {
+        fs.closeSync(fs.openSync(path, 'wx', 0o600));
+        created = true;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') throw new JournalOpenError(path, 'not_found', `cannot create journal ${path}: its directory does not exist`);
+        if (code !== 'EEXIST') throw e;
+      }
+    }
+    if (fs.statSync(path).isDirectory()) {
+      throw new JournalOpenError(path, 'not_a_journal', `${path} is a directory, not an Axiom journal`);
+    }
+
+    const db = new Database(path, { readonly: readOnly, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+    try {
+      const meta = JournalImpl.prepareFile(db, path, readOnly, created);
+      JournalImpl.setPragmas(db, path, readOnly, durability);
+      return new JournalImpl(db, path, durability, readOnly, meta);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Recognize (or, for a new or empty file, initialize) the journal; check its versions. */
+  private static prepareFile(db: Database.Database, path: string, readOnly: boolean, created: boolean): MetaRecord {
+    let metaOrWhy: MetaRecord | string;
+    try {
+      if (!readOnly && (created || isEmptyDatabase(db))) {
+        initializeSchema(db, {
+          formatVersion: FORMAT_VERSION,
+          catalogVersion: CATALOG_VERSION,
+          journalId: randomUUID(),
+          createdAt: new Date().toISOString(),
+        });
+      }
+      metaOrWhy = readMeta(db);
+    } catch (e) {
+      if ((e as { code?: unknown }).code === 'SQLITE_NOTADB') {
+        throw new JournalOpenError(path, 'not_a_journal', `${path} is not an Axiom journal: it is not an SQLite database`);
+      }
+      throw e;
+    }
+    if (typeof metaOrWhy === 'string') {
+      throw new JournalOpenError(path, 'not_a_journal', `${path} is not an Axiom journal: ${metaOrWhy}`);
+    }
+    const meta = metaOrWhy;
+    if (meta.formatVersion > FORMAT_VERSION) {
+      throw new JournalOpenError(path, 'newer_format',
+        `journal ${path} has file format version ${meta.formatVersion}, newer than this build's ${FORMAT_VERSION}: upgrade Axiom to open it`);
+    }
+    if (meta.catalogVersion > CATALOG_VERSION) {
+      throw new JournalOpenError(path, 'newer_catalog',
+        `journal ${path} was written with event catalog version ${meta.catalogVersion}, newer than this build's catalog version ${CATALOG_VERSION}: upgrade Axiom to open it`);
+    }
+    if (!readOnly && meta.catalogVersion < CATALOG_VERSION) {
+      // From now on this file may hold events of the newer catalog: an older build must refuse it.
+      writeCatalogVersion(db, CATALOG_VERSION);
+      return { ...meta, catalogVersion: CATALOG_VERSION };
+    }
+    return meta;
+  }
+
+  /** STYLE rule 7: journal_mode and synchronous are set explicitly and read back. */
+  private static setPragmas(db: Database.Database, path: string, readOnly: boolean, durability: Durability): void {
+    // A read-only connection cannot change the journal mode; it reads what the writer set.
+    const mode = readOnly ? db.pragma('journal_mode', { simple: true }) : db.pragma('journal_mode = WAL', { simple: true });
+    if (mode !== 'wal') {
+      throw new JournalOpenError(path, 'pragma', `journal ${path}: journal_mode is ${String(mode)} after setting WAL`);
+    }
+    // synchronous is per connection. 2 = FULL, 1 = NORMAL.
+    const wanted = durability === 'full' ? 2 : 1;
+    db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
+    const got = db.pragma('synchronous', { simple: true });
+    if (got !== wanted) {
+      throw new JournalOpenError(path, 'pragma', `journal ${path}: synchronous reads back as ${String(got)}, expected ${wanted} (${durability})`);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Writing
+
+  append(input: InputDraft, decisions: readonly DecisionDraft[]): { input: InputEvent; decisions: DecisionEvent[] } {
+    this.assertWritable();
+    if (!Array.isArray(decisions)) throw new TypeError('append: decisions must be an array');
+    if (decisions.length > DECISIONS_PER_APPEND_MAX) {
+      throw new RangeError(`append: ${decisions.length} decisions for one input, more than ${DECISIONS_PER_APPEND_MAX}`);
+    }
+    if (this.inBatch && this.batchFailure !== null) {
+      throw new JournalWriteError('append refused: an earlier append in this batch failed to write, so the batch will roll back', { cause: this.batchFailure });
+    }
+    if (this.inBatch && this.batchEvents + 1 + decisions.length > BATCH_EVENTS_MAX) {
+      throw new RangeError(`batch: more than ${BATCH_EVENTS_MAX} events in one batch; commit smaller batches`);
+    }
+
+    // Everything is validated, encoded and hashed before the first write: a refused event writes nothing.
+    const recordedAt = Date.now();
+    const inputSeq = this.tailSeq + 1;
+    const rows: PreparedRow[] = new Array(1 + decisions.length);
+    let prevHash = this.tailHash;
+    const inputRow = prepareRow(input, 'input', inputSeq, null, prevHash, recordedAt);
+    rows[0] = inputRow;
+    prevHash = inputRow.event.hash;
+    for (let i = 0; i < decisions.length; i++) {
+      const row = prepareRow(decisions[i] as DecisionDraft, 'decision', inputSeq + 1 + i, inputSeq, prevHash, recordedAt);
+      rows[i + 1] = row;
+      prevHash = row.event.hash;
+    }
+
+    if (this.inBatch) {
+      try {
+        this.insertRows(rows);
+      } catch (e) {
+        // Rows of this append may be in the open transaction: poison the batch so it rolls back whole.
+        const err = this.writeError(e, inputSeq);
+        this.batchFailure = err;
+        this.reloadTail();
+        throw err;
+      }
+      this.batchEvents += rows.length;
+    } else {
+      try {
+        this.appendTxn(rows);
+      } catch (e) {
+        this.reloadTail();
+        throw this.writeError(e, inputSeq);
+      }
+    }
+    const last = rows[rows.length - 1] as PreparedRow;
+    this.tailSeq = last.event.seq;
+    this.tailHash = last.event.hash;
+    const decisionEvents: DecisionEvent[] = new Array(rows.length - 1);
+    for (let i = 1; i < rows.length; i++) decisionEvents[i - 1] = (rows[i] as PreparedRow).event as DecisionEvent;
+    return { input: inputRow.event as InputEvent, decisions: decisionEvents };
+  }
+
+  batch<T>(fn: () => T): T {
+    this.assertWritable();
+    if (this.inBatch) throw new Error('batch: batches do not nest');
+    this.inBatch = true;
+    this.batchEvents = 0;
+    this.batchFailure = null;
+    try {
+      return this.db.transaction(() => {
+        const result = fn();
+        if (this.batchFailure !== null) throw this.batchFailure;
+        return result;
+      }).immediate();
+    } catch (e) {
+      // Rolled back: the cached tail must come from the file again.
+      this.reloadTail();
+      throw e;
+    } finally {
+      this.inBatch = false;
+      this.batchFailure = null;
+    }
+  }
+
+  private insertRows(rows: readonly PreparedRow[]): void {
+    const perStatement = ROWS_PER_INSERT;
+    for (let start = 0; start < rows.length; start += perStatement) {
+      const end = Math.min(rows.length, start + perStatement);
+      // One parameter array per statement size, reused: bound values are copied by SQLite on run().
+      const params = this.insertParams[end - start] as Array<string | number | null>;
+      let p = 0;
+      for (let i = start; i < end; i++) {
+        const r = rows[i] as PreparedRow;
+        const e = r.event;
+        params[p++] = e.seq;
+        params[p++] = e.ts;
+        params[p++] = e.kind;
+        params[p++] = e.type;
+        params[p++] = e.causedBy;
+        params[p++] = r.payloadJson;
+        params[p++] = e.hash;
+        params[p++] = e.recordedAt;
+        params[p++] = r.symbol;
+        params[p++] = r.clientOrderId;
+      }
+      (this.insertStatements[end - start] as Database.Statement).run(params);
+    }
+  }
+
+  private writeError(e: unknown, inputSeq: number): Error {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (msg.includes('UNIQUE constraint failed: events.seq')) {
+      return new JournalWriteError(
+        `append at seq ${inputSeq} refused: the journal no longer ends at seq ${inputSeq - 1} (another writer appended to ${this.path}?); nothing was written`,
+        { cause: e },
+      );
+    }
+    return new JournalWriteError(`append at seq ${inputSeq} failed, nothing was written: ${msg}`, { cause: e });
+  }
+
+  nextSeq(): number {
+    return this.lastSeq() + 1;
+  }
+
+  lastSeq(): number {
+    this.assertOpen();
+    // A reader's view moves as the writer (another process) appends; a writer's cache is the truth.
+    if (this.readOnly) this.reloadTail();
+    return this.tailSeq;
+  }
+
+  lastHash(): string {
+    this.assertOpen();
+    if (this.readOnly) this.reloadTail();
+    return this.tailHash;
+  }
+
+  private reloadTail(): void {
+    const row = this.tailStmt.get() as [number, string] | undefined;
+    this.tailSeq = row === undefined ? 0 : row[0];
+    this.tailHash = row === undefined ? GENESIS_HASH : row[1];
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Reading
+
+  read(filter: ReadFilter = {}): IterableIterator<AnyEvent> {
+    this.assertOpen();
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    if (filter.fromSeq !== undefined) {
+      assertSeqArg('fromSeq', filter.fromSeq);
+      where.push('seq >= ?');
+      params.push(filter.fromSeq);
+    }
+    if (filter.toSeq !== undefined) {
+      assertSeqArg('toSeq', filter.toSeq);
+      where.push('seq <= ?');
+      params.push(filter.toSeq);
+    }
+    if (filter.types !== undefined) {
+      for (const t of filter.types) if (!isEventType(t)) throw new TypeError(`read: unknown event type ${JSON.stringify(t)}`);
+      if (filter.types.length === 0) return [][Symbol.iterator]();
+      where.push(`type IN (${filter.types.map(() => '?').join(', ')})`);
+      params.push(...filter.types);
+    }
+    if (filter.symbol !== undefined) {
+      where.push('symbol = ?');
+      params.push(filter.symbol);
+    }
+    if (filter.clientOrderId !== undefined) {
+      if (filter.includeNestedOrderRefs === true) {
+        // Payloads are canonical JSON, so a nested reference is exactly this text.
+        where.push('(client_order_id = ? OR instr(payload, ?) > 0)');
+        params.push(filter.clientOrderId, `"clientOrderId":${JSON.stringify(filter.clientOrderId)}`);
+      } else {
+        where.push('client_order_id = ?');
+        params.push(filter.clientOrderId);
+      }
+    }
+    const sql = `SELECT ${ROW_COLUMNS} FROM events${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
+    const stmt = this.readStatement(sql);
+    return iterateEvents(stmt.iterate(...params) as IterableIterator<EventRow>, filter.validate !== false);
+  }
+
+  /** Cached per filter shape; a statement still being iterated (nested reads) gets a fresh one. */
+  private readStatement(sql: string): Database.Statement {
+    const cached = this.readStatements.get(sql);
+    if (cached !== undefined && !cached.busy) return cached;
+    const stmt = this.db.prepare(sql).raw();
+    if (cached === undefined && this.readStatements.size < READ_STATEMENTS_CACHED_MAX) this.readStatements.set(sql, stmt);
+    return stmt;
+  }
+
+  get(seq: number): AnyEvent | null {
+    this.assertOpen();
+    assertSeqArg('seq', seq);
+    const row = this.getStmt.get(seq) as EventRow | undefined;
+    return row === undefined ? null : rowToEvent(row, true);
+  }
+
+  count(): number {
+    this.assertOpen();
+    return (this.db.prepare('SELECT count(*) FROM events').pluck().get() as number);
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+  // Snapshots: derived data, outside the hash chain.
+
+  saveSnapshot(seq: number, stateHash: string, state: unknown): void {
+    this.assertWritable();
+    assertSeqArg('seq', seq, 0);
+    if (seq > this.tailSeq) throw new RangeError(`saveSnapshot: seq ${seq} is beyond the last event (${this.tailSeq})`);
+    if (typeof stateHash !== 'string' || !STATE_HASH_PATTERN.test(stateHash)) {
+      throw new TypeError(`saveSnapshot: stateHash ${JSON.stringify(stateHash)} is not a sha256 hex digest`);
+    }
+    // Canonical JSON refuses undefined, NaN and Infinity: a state JSON cannot carry would not restore.
+    const json = encodeCanonical(state);
+    const existing = this.db.prepare('SELECT state_hash FROM snapshots WHERE seq = ?').pluck().get(seq) as string | undefined;
+    if (existing !== undefined && existing !== stateHash) {
+      // Two different states at one seq: the reducers are not deterministic. Never overwrite the evidence.
+      throw new Error(`saveSnapshot: a snapshot at seq ${seq} already exists with state hash ${existing}, not ${stateHash}`);
+    }
+    this.db.prepare('INSERT INTO snapshots (seq, state_hash, state, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING')
+      .run(seq, stateHash, json, Date.now());
+  }
+
+  loadSnapshot(atOrBelowSeq?: number): Snapshot | null {
+    this.assertOpen();
+    if (atOrBelowSeq !== undefined) assertSeqArg('atOrBelowSeq', atOrBelowSeq, 0);
+    const row = this.db
+      .prepare('SELECT seq, state_hash, state FROM snapshots WHERE seq <= ? ORDER BY seq DESC LIMIT 1')
+      .get(atOrBelowSeq ?? Number.MAX_SAFE_INTEGER) as { seq: number; state_hash: string; state: string } | undefined;
+    if (row === undefined) return null;
+    return { seq: row.seq, stateHash: row.state_hash, state: JSON.parse(row.state) as unknown };
+  }
+
+  listSnapshots(): SnapshotInfo[] {
+    this.assertOpen();
+    const rows = this.db.prepare('SELECT seq, state_hash FROM snapshots ORDER BY seq').raw().all() as Array<[number, string]>;
+    return rows.map(([seq, stateHash]) => ({ seq, stateHash }));
+  }
+
+  // ------------------------------------------------------------------------------------------------------
+
+  verify(options: VerifyOptions = {}): VerifyResult {
+    this.assertOpen();
+    return verifyJournal(this.db, options);
+  }
+
+  info(): JournalInfo {
+    this.assertOpen();
+    const sync = this.db.pragma('synchronous', { simple: true }) as number;
+    const synchronous = (['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const)[sync];
+    if (synchronous === undefined) throw new Error(`journal ${this.path}: unknown synchronous level ${sync}`);
+    return {
+      ...this.meta,
+      path: this.path,
+      durability: this.durability,
+      readOnly: this.readOnly,
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous,
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`journal ${this.path} is closed`);
+  }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.readOnly) throw new Error(`journal ${this.path} was opened read-only`);
+  }
+}
+
+/** Validate, encode and hash one draft. Throws EventValidationError; writes nothing. */
+function prepareRow(
+  draft: InputDraft | DecisionDraft, kind: EventKind, seq: number, causedBy: number | null, prevHash: string,
+  recordedAt: number,
+): PreparedRow {
+  if (draft === null || typeof draft !== 'object') throw new TypeError(`append: an ${kind} draft must be an object`);
+  const v = validateDraft(draft);
+  if (!v.ok) throw v.error;
+  const type = draft.type;
+  // validateDraft accepted the type, so it is in the catalog.
+  const catalogKind = kindOf(type);
+  if (catalogKind !== kind) {
+    throw new EventValidationError(type, [
+      `${type}: is ${catalogKind === 'input' ? 'an input' : 'a decision'} type, passed as ${kind === 'input' ? 'the input' : 'a decision'} of an append`,
+    ]);
+  }
+  const payload = v.value as Record<string, unknown>;
+  // The string that is hashed is the string that is stored.
+  const payloadJson = encodePayload(type, payload);
+  const hash = chainHashFast(prevHash, seq, draft.ts, kind, type, payloadJson);
+  const symbol = typeof payload.symbol === 'string' ? payload.symbol : null;
+  const clientOrderId = typeof payload.clientOrderId === 'string' ? payload.clientOrderId : null;
+  const event = { seq, ts: draft.ts, kind, type, causedBy, payload, hash, recordedAt } as AnyEvent;
+  return { event, payloadJson, symbol, clientOrderId };
+}
+
+function* iterateEvents(rows: IterableIterator<EventRow>, validate: boolean): IterableIterator<AnyEvent> {
+  for (const row of rows) yield rowToEvent(row, validate);
+}
+
+function rowToEvent(row: EventRow, validate: boolean): AnyEvent {
+  const [seq, ts, kind, type, causedBy, payloadJson, hash, recordedAt] = row;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(payloadJson);
+  } catch (e) {
+    throw new JournalReadError(seq, `payload is not JSON (${(e as Error).message})`, { cause: e });
+  }
+  if (validate) {
+    if (!isEventType(type)) throw new JournalReadError(seq, `${JSON.stringify(type)} is not a known event type`);
+    if (CATALOG[type].kind !== kind) throw new JournalReadError(seq, `${type} is stored as kind ${JSON.stringify(kind)}, the catalog says ${CATALOG[type].kind}`);
+    const v = validatePayload(type, payload);
+    if (!v.ok) throw new JournalReadError(seq, v.error.message, { cause: v.error });
+    payload = v.value;
+  }
+  return { seq, ts, kind, type, causedBy, payload, hash, recordedAt } as AnyEvent;
+}
+
+function assertSeqArg(name: string, value: number, min = 1): void {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new RangeError(`${name} must be an integer >= ${min}, got ${String(value)}`);
+  }
+}

@@ -1,0 +1,340 @@
+// The positions reducer: per symbol, signed quantity, average entry price (average-cost method), realized
+// and unrealized PnL, protective legs and their liveness, exit requests, reconciliation overrides, and the
+// log of closed round trips. Positions change ONLY through fills the orders slice accepted (`ctx.fill`). That shares the orders slice's de-duplication (by broker event id) and its overfill
+// cap, so a duplicate or an anomalous fill never moves a position; a broker fill the orders slice refused is
+// an orders anomaly and reconciliation (DESIGN §5) settles the quantity. The composition hands over the
+// fill only when this event produced it (`orders.lastFill` changed identity), so even the same envelope
+// applied twice cannot count twice. Bars only touch held symbols.
+// Invariant (tested): qty = sum of signed fills, realized + unrealized = -sum(signed qty x price) + qty x mark.
+import { produce } from 'immer';
+import type { AnyEvent, Envelope, PayloadOf } from '@axiom/events';
+import { getOrder, isLive, pmapEmpty, pmapGet, pmapSet, withAnomaly, type AppliedFill, type OrdersState } from '../orders';
+import type { Leg, Position, PositionsState, Trade, TradeExitReason } from './types';
+
+/** Closed round trips kept in state (a 500-symbol day makes ~2,000); summaries beyond read the journal. */
+export const TRADES_KEPT_MAX = 10_000;
+
+/** What the composition passes: the orders slice after this event, and the fill this event applied (if any). */
+export interface PositionsContext {
+  orders: OrdersState;
+  fill: AppliedFill | null;
+}
+
+/** The fill an event applied: the orders slice's lastFill when it changed across the event, else null. */
+export function newFill(before: OrdersState, after: OrdersState): AppliedFill | null {
+  return after.lastFill !== before.lastFill ? after.lastFill : null;
+}
+
+export function initialPositionsState(): PositionsState {
+  return {
+    bySymbol: pmapEmpty(),
+    openSymbols: [],
+    totals: { realizedPnl: 0, unrealizedPnl: 0, marketValue: 0 },
+    trades: [],
+    tradeCount: 0,
+    anomalies: [],
+    anomalyCount: 0,
+  };
+}
+
+export function emptyPosition(symbol: string): Position {
+  return {
+    symbol,
+    qty: 0,
+    avgEntryPrice: 0,
+    realizedPnl: 0,
+    unrealizedPnl: 0,
+    markPrice: null,
+    markTs: null,
+    legs: { takeProfit: null, stopLoss: null },
+    exitPending: null,
+    reconciled: null,
+    trip: null,
+    fillCount: 0,
+    updatedSeq: 0,
+    updatedTs: 0,
+  };
+}
+
+export function evolvePositions(state: PositionsState, event: AnyEvent, ctx: PositionsContext): PositionsState {
+  switch (event.type) {
+    case 'market.bar':
+      return onBar(state, event);
+    case 'broker.order_update': {
+      const next = ctx.fill !== null ? onFill(state, event, ctx.fill) : state;
+      return syncLeg(next, event, event.payload.clientOrderId, ctx.orders);
+    }
+    case 'order.created':
+      return onOrderCreated(state, event, ctx.orders);
+    case 'broker.request_result':
+      return event.payload.clientOrderId === null ? state : syncLeg(state, event, event.payload.clientOrderId, ctx.orders);
+    case 'cancel.requested':
+    case 'order.abandoned':
+    case 'order.transition':
+      return syncLeg(state, event, event.payload.clientOrderId, ctx.orders);
+    case 'position.exit_requested':
+      return onExitRequested(state, event);
+    case 'reconciliation.applied':
+      return onReconciliation(state, event);
+    default:
+      return state;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function onBar(s: PositionsState, e: Envelope<'market.bar'>): PositionsState {
+  // O(1) skip for the ~all bars of symbols we do not hold: no produce, same state object.
+  const pos = pmapGet(s.bySymbol, e.payload.symbol);
+  if (pos === undefined || pos.qty === 0) return s;
+  return put(s, pos, produce(pos, (d) => {
+    d.markPrice = e.payload.close;
+    d.markTs = e.ts;
+    d.unrealizedPnl = d.qty * (e.payload.close - d.avgEntryPrice);
+  }));
+}
+
+function onFill(s: PositionsState, e: AnyEvent, fill: AppliedFill): PositionsState {
+  const before = pmapGet(s.bySymbol, fill.symbol) ?? emptyPosition(fill.symbol);
+  const signed = fill.side === 'buy' ? fill.qty : -fill.qty;
+  const price = fill.price;
+  const closed: Trade[] = [];
+  const after = produce(before, (d) => {
+    const q0 = d.qty;
+    if (q0 === 0 || Math.sign(q0) === Math.sign(signed)) {
+      // Open or add: the average entry price moves to the blended cost.
+      d.avgEntryPrice = (Math.abs(q0) * d.avgEntryPrice + Math.abs(signed) * price) / (Math.abs(q0) + Math.abs(signed));
+      d.qty = q0 + signed;
+      if (d.trip === null) {
+        d.trip = {
+          direction: signed > 0 ? 'long' : 'short', entryId: fill.entryId, openedSeq: e.seq, openedTs: e.ts,
+          entryQty: 0, entryNotional: 0, exitQty: 0, exitNotional: 0, realizedPnl: 0,
+        };
+      }
+      d.trip.entryQty += Math.abs(signed);
+      d.trip.entryNotional += Math.abs(signed) * price;
+    } else {
+      // Reduce, close, or flip through zero.
+      const closeQty = Math.min(Math.abs(signed), Math.abs(q0));
+      const pnl = closeQty * (price - d.avgEntryPrice) * Math.sign(q0);
+      d.realizedPnl += pnl;
+      d.qty = q0 + signed;
+      if (d.trip !== null) {
+        d.trip.exitQty += closeQty;
+        d.trip.exitNotional += closeQty * price;
+        d.trip.realizedPnl += pnl;
+      }
+      if (d.qty === 0 || Math.sign(d.qty) !== Math.sign(q0)) {
+        if (d.trip !== null) closed.push(tradeOf(d.symbol, d.trip, e, exitReasonOf(fill, d.exitPending?.reason ?? null)));
+        d.trip = null;
+        d.exitPending = null;
+        d.avgEntryPrice = 0;
+      }
+      if (d.qty !== 0 && Math.sign(d.qty) !== Math.sign(q0)) {
+        // The remainder opens a new round trip at the fill price.
+        d.avgEntryPrice = price;
+        d.trip = {
+          direction: d.qty > 0 ? 'long' : 'short', entryId: fill.entryId, openedSeq: e.seq, openedTs: e.ts,
+          entryQty: Math.abs(d.qty), entryNotional: Math.abs(d.qty) * price, exitQty: 0, exitNotional: 0, realizedPnl: 0,
+        };
+      }
+    }
+    d.markPrice = price;
+    d.markTs = e.ts;
+    d.unrealizedPnl = d.qty * (price - d.avgEntryPrice);
+    d.fillCount += 1;
+    d.updatedSeq = e.seq;
+    d.updatedTs = e.ts;
+  });
+  return addTrades(put(s, before, after), closed);
+}
+
+function exitReasonOf(fill: AppliedFill, pending: TradeExitReason | null): TradeExitReason {
+  switch (fill.purpose) {
+    case 'take_profit':
+      return 'take_profit';
+    case 'stop_loss':
+      return 'stop_loss';
+    case 'exit':
+      return fill.exitReason ?? pending ?? 'unknown';
+    case 'entry':
+      return 'entry_against';
+  }
+}
+
+function tradeOf(symbol: string, trip: NonNullable<Position['trip']>, e: AnyEvent, exitReason: TradeExitReason): Trade {
+  return {
+    symbol,
+    direction: trip.direction,
+    entryId: trip.entryId,
+    qty: trip.entryQty,
+    entryPrice: trip.entryQty > 0 ? trip.entryNotional / trip.entryQty : 0,
+    exitPrice: trip.exitQty > 0 ? trip.exitNotional / trip.exitQty : 0,
+    pnl: trip.realizedPnl,
+    openedSeq: trip.openedSeq,
+    openedTs: trip.openedTs,
+    closedSeq: e.seq,
+    closedTs: e.ts,
+    exitReason,
+  };
+}
+
+function onOrderCreated(s: PositionsState, e: Envelope<'order.created'>, orders: OrdersState): PositionsState {
+  const p = e.payload;
+  if (p.purpose !== 'take_profit' && p.purpose !== 'stop_loss') return s;
+  const order = getOrder(orders, p.clientOrderId);
+  // A duplicate order.created is an orders anomaly; the leg already attached (or another order) stays.
+  if (order === undefined || order.createdSeq !== e.seq) return s;
+  const before = pmapGet(s.bySymbol, p.symbol) ?? emptyPosition(p.symbol);
+  const leg: Leg = {
+    clientOrderId: p.clientOrderId,
+    purpose: p.purpose,
+    qty: p.qty,
+    price: p.purpose === 'take_profit' ? p.limitPrice : p.stopPrice,
+    status: order.status,
+    live: isLive(order),
+  };
+  return put(s, before, produce(before, (d) => {
+    if (p.purpose === 'take_profit') d.legs.takeProfit = leg;
+    else d.legs.stopLoss = leg;
+    d.updatedSeq = e.seq;
+    d.updatedTs = e.ts;
+  }));
+}
+
+/** Mirror a leg's status after any event that may have moved its order. */
+function syncLeg(s: PositionsState, e: AnyEvent, clientOrderId: string, orders: OrdersState): PositionsState {
+  const order = getOrder(orders, clientOrderId);
+  if (order === undefined || (order.purpose !== 'take_profit' && order.purpose !== 'stop_loss')) return s;
+  const pos = pmapGet(s.bySymbol, order.symbol);
+  if (pos === undefined) return s;
+  const which = order.purpose === 'take_profit' ? 'takeProfit' : 'stopLoss';
+  const leg = pos.legs[which];
+  const live = isLive(order);
+  if (leg === null || leg.clientOrderId !== clientOrderId || (leg.status === order.status && leg.live === live)) return s;
+  return put(s, pos, produce(pos, (d) => {
+    const l = d.legs[which];
+    if (l !== null) {
+      l.status = order.status;
+      l.live = live;
+    }
+    d.updatedSeq = e.seq;
+    d.updatedTs = e.ts;
+  }));
+}
+
+function onExitRequested(s: PositionsState, e: Envelope<'position.exit_requested'>): PositionsState {
+  const p = e.payload;
+  const pos = pmapGet(s.bySymbol, p.symbol);
+  if (pos === undefined || pos.qty === 0) {
+    return withAnomaly(s, { seq: e.seq, type: e.type, key: p.symbol, symbol: p.symbol, detail: `exit requested (${p.reason}) with no position` });
+  }
+  return put(s, pos, produce(pos, (d) => {
+    d.exitPending = { reason: p.reason, detail: p.detail, seq: e.seq, ts: e.ts };
+    d.updatedSeq = e.seq;
+    d.updatedTs = e.ts;
+  }));
+}
+
+type Discrepancy = PayloadOf<'reconciliation.applied'>['discrepancies'][number];
+
+function onReconciliation(s: PositionsState, e: Envelope<'reconciliation.applied'>): PositionsState {
+  let next = s;
+  for (const d of e.payload.discrepancies) {
+    if (d.action === 'close_local') next = closeLocal(next, e, d);
+    else if (d.action === 'adopt') next = adopt(next, e, d);
+  }
+  return next;
+}
+
+/** The broker is flat: book the local position flat at its last mark and flag it. */
+function closeLocal(s: PositionsState, e: AnyEvent, disc: Discrepancy): PositionsState {
+  const before = pmapGet(s.bySymbol, disc.symbol);
+  if (before === undefined || before.qty === 0) return s;
+  const mark = before.markPrice ?? before.avgEntryPrice;
+  const closed: Trade[] = [];
+  const after = produce(before, (d) => {
+    const pnl = d.qty * (mark - d.avgEntryPrice);
+    d.realizedPnl += pnl;
+    if (d.trip !== null) {
+      d.trip.exitQty += Math.abs(d.qty);
+      d.trip.exitNotional += Math.abs(d.qty) * mark;
+      d.trip.realizedPnl += pnl;
+      closed.push(tradeOf(d.symbol, d.trip, e, 'reconciliation'));
+    }
+    d.reconciled = {
+      action: 'close_local', seq: e.seq,
+      detail: `${disc.kind}: local ${d.qty} booked flat at ${mark}${before.markPrice === null ? ' (no mark: at the entry price)' : ''}; ${disc.detail}`,
+    };
+    d.qty = 0;
+    d.avgEntryPrice = 0;
+    d.unrealizedPnl = 0;
+    d.trip = null;
+    d.exitPending = null;
+    d.updatedSeq = e.seq;
+    d.updatedTs = e.ts;
+  });
+  return addTrades(put(s, before, after), closed);
+}
+
+/** The broker holds what we do not know: take its quantity and average price as ours. */
+function adopt(s: PositionsState, e: AnyEvent, disc: Discrepancy): PositionsState {
+  const before = pmapGet(s.bySymbol, disc.symbol) ?? emptyPosition(disc.symbol);
+  let next = s;
+  const qty = disc.brokerQty ?? 0;
+  let avg = disc.brokerAvgPrice;
+  if (avg === null && qty !== 0) {
+    avg = before.markPrice ?? before.avgEntryPrice;
+    next = withAnomaly(next, { seq: e.seq, type: e.type, key: disc.symbol, symbol: disc.symbol, detail: `adopt without a broker average price: used ${avg}` });
+  }
+  const price = avg ?? 0;
+  const after = produce(before, (d) => {
+    const flipped = d.qty === 0 || qty === 0 || Math.sign(d.qty) !== Math.sign(qty);
+    d.qty = qty;
+    d.avgEntryPrice = qty === 0 ? 0 : price;
+    if (qty === 0) {
+      d.trip = null;
+      d.exitPending = null;
+    } else if (flipped || d.trip === null) {
+      d.trip = {
+        direction: qty > 0 ? 'long' : 'short', entryId: null, openedSeq: e.seq, openedTs: e.ts,
+        entryQty: Math.abs(qty), entryNotional: Math.abs(qty) * price, exitQty: 0, exitNotional: 0, realizedPnl: 0,
+      };
+    }
+    if (d.markPrice === null && qty !== 0) {
+      d.markPrice = price;
+      d.markTs = e.ts;
+    }
+    d.unrealizedPnl = qty * ((d.markPrice ?? price) - d.avgEntryPrice);
+    d.reconciled = { action: 'adopt', seq: e.seq, detail: `${disc.kind}: adopted ${qty} @ ${price}; ${disc.detail}` };
+    d.updatedSeq = e.seq;
+    d.updatedTs = e.ts;
+  });
+  return put(next, before, after);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Store a position and keep the totals and the open-symbol list in step, in O(1) (+ O(open) on open/close). */
+function put(s: PositionsState, before: Position, after: Position): PositionsState {
+  if (before === after) return s;
+  const totals = {
+    realizedPnl: s.totals.realizedPnl + (after.realizedPnl - before.realizedPnl),
+    unrealizedPnl: s.totals.unrealizedPnl + (after.unrealizedPnl - before.unrealizedPnl),
+    marketValue: s.totals.marketValue + (after.qty * (after.markPrice ?? 0) - before.qty * (before.markPrice ?? 0)),
+  };
+  let openSymbols = s.openSymbols;
+  if ((before.qty === 0) !== (after.qty === 0)) {
+    openSymbols = after.qty === 0
+      ? openSymbols.filter((x) => x !== after.symbol)
+      : [...openSymbols, after.symbol].sort();
+  }
+  return { ...s, bySymbol: pmapSet(s.bySymbol, after.symbol, after), totals, openSymbols };
+}
+
+function addTrades(s: PositionsState, closed: readonly Trade[]): PositionsState {
+  if (closed.length === 0) return s;
+  const all = s.trades.concat(closed);
+  const trades = all.length > TRADES_KEPT_MAX ? all.slice(all.length - TRADES_KEPT_MAX) : all;
+  return { ...s, trades, tradeCount: s.tradeCount + closed.length };
+}
