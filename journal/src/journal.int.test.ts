@@ -96,6 +96,15 @@ describe('openJournal', () => {
     }
   });
 
+  it('refuses a journal with a newer file format', () => {
+    const { j, file } = openNew();
+    j.close();
+    const db = raw(file);
+    db.prepare("UPDATE meta SET value = '99' WHERE key = 'format_version'").run();
+    db.close();
+    expect(() => openJournal(file, { durability: 'full', readOnly: true })).toThrow(/file format version 99, newer than this build's 1/);
+  });
+
   it('raises an older catalog version to this one when a writer opens it', () => {
     const { j, file } = openNew();
     j.close();
@@ -297,6 +306,21 @@ describe('batch', () => {
     });
     expect(all(j).map((e) => e.seq)).toEqual([1, 2]);
     expect(j.verify().ok).toBe(true);
+  });
+
+  it('validates a whole append before writing any of it (an invalid decision caught inside a batch leaves no half append)', () => {
+    const { j } = openNew('batched');
+    const badDecision = { ...signalDraft(1), payload: { ...signalDraft(1).payload, side: 'short' } } as unknown as DecisionDraft;
+    j.batch(() => {
+      j.append(barDraft(0), [signalDraft(0)]);
+      expect(() => j.append(barDraft(1), [signalDraft(1), orderCreatedDraft(1), badDecision])).toThrow('signal.emitted.payload.side: "short"');
+      j.append(barDraft(2), [signalDraft(2)]);
+    });
+    expect(all(j).map((e) => [e.seq, e.type, e.ts])).toEqual([
+      [1, 'market.bar', barDraft(0).ts], [2, 'signal.emitted', signalDraft(0).ts],
+      [3, 'market.bar', barDraft(2).ts], [4, 'signal.emitted', signalDraft(2).ts],
+    ]);
+    expect(j.verify()).toMatchObject({ ok: true, events: 4 });
   });
 
   it('rolls back the whole batch after a write failure even if fn catches it', () => {

@@ -238,10 +238,13 @@ class JournalImpl implements Journal {
 
   /** STYLE rule 7: journal_mode and synchronous are set explicitly and read back. */
   private static setPragmas(db: Database.Database, path: string, readOnly: boolean, durability: Durability): void {
-    // A read-only connection cannot change the journal mode; it reads what the writer set.
-    const mode = readOnly ? db.pragma('journal_mode', { simple: true }) : db.pragma('journal_mode = WAL', { simple: true });
-    if (mode !== 'wal') {
-      throw new JournalOpenError(path, 'pragma', `journal ${path}: journal_mode is ${String(mode)} after setting WAL`);
+    // A read-only connection cannot change the journal mode and reads whatever the writer left (a writer that
+    // crashed right after creating the schema leaves rollback mode, which its next open switches to WAL).
+    if (!readOnly) {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') {
+        throw new JournalOpenError(path, 'pragma', `journal ${path}: journal_mode is ${String(mode)} after setting WAL`);
+      }
     }
     // synchronous is per connection. 2 = FULL, 1 = NORMAL.
     const wanted = durability === 'full' ? 2 : 1;

@@ -7,10 +7,12 @@
 // event), not produced: a 15-field spread is cheaper than an immer draft and the slices are immutable already.
 //
 // immer autoFreeze: OFF in the hot path, set here at module load (immer's default is on). Measured by
-// `pnpm bench:replay` (scripts/bench/replay/RESULTS.md): autoFreeze on deep-freezes each produced record and
-// walks their children on every produce, costing roughly 1.5-2x on a full-day replay. Freezing only
-// catches code that mutates state outside `produce`, which is a test-time concern: tests call
-// setStateAutoFreeze(true). Everything produced here is read-only by contract either way.
+// `pnpm bench:replay` (scripts/bench/replay/RESULTS.md), full day of 217,219 events, evolve-only from memory:
+// ~0.8-1.0 s with autoFreeze off vs ~1.7-1.9 s on (1.7-2.3x over runs on a loaded 2-core machine), because a frozen produce deep-freezes every record it
+// returns and re-checks the children of each. Freezing only catches code that mutates state outside
+// `produce`, which is a test-time concern: the tests call setStateAutoFreeze(true) (a jest-side switch, per
+// test file). Everything returned here is read-only by contract either way. Note the switch is immer's
+// global one: it also applies to the session and market reducers, which is what a consistent replay wants.
 import { EngineConfigSchema, sha256Canonical, type AnyEvent, type Envelope } from '@axiom/events';
 import { setAutoFreeze } from 'immer';
 import { evolveAccount } from './account';
@@ -77,7 +79,7 @@ export function evolve(state: EngineState, event: AnyEvent): EngineState {
 
 function onRunStarted(s: EngineState, e: Envelope<'run.started'>): EngineState {
   const p = e.payload;
-  const run = { runId: p.runId, mode: p.mode, configHash: p.configHash };
+  const run = { runId: p.runId, mode: p.mode, configHash: p.configHash, startedSeq: e.seq };
   const parsed = EngineConfigSchema.safeParse(p.config);
   if (!parsed.success) {
     return withAnomaly({ ...s, run }, {

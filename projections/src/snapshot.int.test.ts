@@ -5,7 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { configHash, defaultEngineConfig } from '@axiom/events';
-import { openJournal, type Journal } from '@axiom/journal';
+// Relative: @axiom/journal is not a dependency of projections (only this integration test uses it).
+import { openJournal, type Journal } from '../../journal/src';
 import { generateDayTxns, toEnvelopes } from './testing';
 import { decodeSnapshot, encodeSnapshot, replay, stateHash } from '.';
 

@@ -31,7 +31,7 @@ export function decodeSnapshot(snapshot: unknown): EngineState {
     try {
       value = JSON.parse(value) as unknown;
     } catch (err) {
-      throw new Error(`snapshot is not JSON: ${(err as Error).message}`);
+      throw new Error(`snapshot is not JSON: ${(err as Error).message}`, { cause: err });
     }
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

@@ -16,13 +16,12 @@ import { initialSessionState } from './session';
  */
 export const STATE_VERSION = 1;
 
-export type SessionState = ReturnType<typeof initialSessionState>;
-export type MarketState = ReturnType<typeof initialMarketState>;
-
 export interface RunInfo {
   runId: string;
   mode: 'backtest' | 'live' | 'paper';
   configHash: string;
+  /** Seq of the run.started that began this run: orders created before it belong to an earlier process. */
+  startedSeq: number;
 }
 
 export interface BarCounters {
@@ -45,8 +44,10 @@ export interface EngineState {
   /** The config in force: defaults until a run.started carries the run's config. */
   config: EngineConfig;
   counters: BarCounters;
-  session: SessionState;
-  market: MarketState;
+  /** The session slice (projections/src/session): its state type is exported there. */
+  session: ReturnType<typeof initialSessionState>;
+  /** The market slice (projections/src/market). */
+  market: ReturnType<typeof initialMarketState>;
   orders: OrdersState;
   positions: PositionsState;
   account: AccountState;

@@ -52,6 +52,10 @@ test('a single day file is a source of one day, with the actions of its director
   const first = source.readDay('2013-10-07').find((b) => b.ts >= nyWallTimeToUtcMs('2013-10-07', 9.5 * 3_600_000))!;
   expect(first.ts).toBe(Date.UTC(2013, 9, 7, 13, 30));
   expect(openBarSource(join(SAMPLE_DIR, '2014-06-09.parquet')).corporateActions()).toEqual([AAPL_SPLIT]);
+  const columns = source.readDayColumns('2013-10-07');
+  expect(columns.length).toBe(828);
+  expect(columns.symbols).toEqual(['SPY']);
+  expect(() => source.readDay('2013-10-08')).toThrow(/no day file for 2013-10-08 in this source/);
 });
 
 test('an action whose ex-date has no day file comes with the next day that has one', () => {

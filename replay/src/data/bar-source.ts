@@ -4,11 +4,11 @@
 // `corporate-actions.json` are handed out with the first day on or after their ex-date, so a backtest can
 // emit each one before the first bar it affects, even when the ex-date itself has no day file.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Bar, BarDataError } from './bar';
 import { CorporateAction, readCorporateActions } from './corporate-actions';
 import { isIsoDate } from './ny-time';
-import { BAR_DAY_FILE_PATTERN, barDayFileDate, readBarDay } from './parquet-day';
+import { BAR_DAY_FILE_PATTERN, BarColumns, barDayFileDate, readBarDay, readBarDayColumns } from './parquet-day';
 
 export type BarDay = {
   date: string;
@@ -29,6 +29,8 @@ export type BarSource = {
   corporateActions(): CorporateAction[];
   /** The checked bars of one day of the source, in (ts, symbol) order. */
   readDay(date: string): Bar[];
+  /** The same day as typed-array columns: no object per bar (the fast path for large days). */
+  readDayColumns(date: string): BarColumns;
   /** Day by day, with the actions that apply before each day's first bar. */
   eachDay(): Generator<BarDay, void, undefined>;
   /** Every bar of the source in (ts, symbol) order, read one day file at a time. */
@@ -81,13 +83,14 @@ export function openBarSource(pathOrDir: string, options: BarSourceOptions = {})
     ? []
     : allActions.filter((a) => a.exDate >= first && a.exDate <= last);
 
-  const readDay = (date: string): Bar[] => {
+  const dayFile = (date: string): string => {
     const file = files.get(date);
     if (file === undefined || !daySet.has(date)) {
       throw new BarDataError(`${pathOrDir}: no day file for ${date} in this source`, 'missing');
     }
-    return readBarDay(file);
+    return file;
   };
+  const readDay = (date: string): Bar[] => readBarDay(dayFile(date));
 
   function* eachDay(): Generator<BarDay, void, undefined> {
     let previous: string | null = null;
@@ -108,18 +111,9 @@ export function openBarSource(pathOrDir: string, options: BarSourceOptions = {})
     days: () => [...days],
     corporateActions: () => actionsInRange.map((a) => ({ ...a })),
     readDay,
+    readDayColumns: (date: string) => readBarDayColumns(dayFile(date)),
     eachDay,
     bars,
     [Symbol.iterator]: bars,
   };
-}
-
-/** The day files of a directory by date (no reading); used by importers to detect what they would replace. */
-export function listBarDayFiles(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!existsSync(dir)) return out;
-  for (const name of readdirSync(dir).sort()) {
-    if (BAR_DAY_FILE_PATTERN.test(name)) out.set(barDayFileDate(join(dir, name)), join(dir, basename(name)));
-  }
-  return out;
 }

@@ -15,7 +15,7 @@ export { openBarSource } from './bar-source';
 export type { ImportReport, ImportedDay, DroppedBar } from './import-report';
 export { formatImportReport } from './import-report';
 
-export type { CsvImportOptions } from './csv-import';
+export type { CsvImportOptions, ParsedCsvBars } from './csv-import';
 export { importCsv, parseBarsCsv } from './csv-import';
 
 export type { LeanImportOptions } from './lean-import';

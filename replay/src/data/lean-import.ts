@@ -76,7 +76,11 @@ export function importLean(leanDir: string, outDir: string, options: LeanImportO
   const calendar = loadCalendar(root, options.marketHoursFile, warnings);
   const zips = listTradeZips(root, options, notes);
   const zipsByDate = new Map<string, ZipRef[]>();
-  for (const zip of zips) zipsByDate.set(zip.date, [...(zipsByDate.get(zip.date) ?? []), zip]);
+  for (const zip of zips) {
+    const list = zipsByDate.get(zip.date);
+    if (list === undefined) zipsByDate.set(zip.date, [zip]);
+    else list.push(zip);
+  }
   const dates = [...zipsByDate.keys()].sort();
   checkOutputsFree(outDir, [...dates.map(barDayFileName), CORPORATE_ACTIONS_FILE], options.overwrite === true);
 

@@ -71,7 +71,8 @@
 //   gtc orders never expire. At each close the broker records the positions it carries overnight.
 // * A split (ratio r new shares per old) takes effect before the symbol's first bar on its exDate: positions
 //   and open orders x r (floored; a fractional share of a position is paid out in cash at the adjusted last
-//   trade; an order left with no shares is canceled), prices and the last trade / r.
+//   trade), prices and the last trade / r. An order the split would leave with nothing to fill is canceled
+//   instead, reported on the old basis (the engine receives that 'canceled' before the corporate action).
 import type { SimBar } from './scheduler';
 
 export type Side = 'buy' | 'sell';

@@ -5,6 +5,13 @@
 // counting that order's events (so every fill has its own id). The price, quantity, buying-power and OCO
 // rules are written down once, in fill-model.ts; this file keeps the books.
 //
+// Answers, like Alpaca's REST + trade_updates: an accepted submit gives `broker.request_result` (ok, 200) then
+// the 'new' update, then any fill made when it lands; a refused submit (403/422) gives only the result and
+// creates no order, so its client order id stays free; a resubmitted id that exists gets 422 "client_order_id
+// must be unique" naming the existing broker order id, and nothing changes. A cancel gives the result (204)
+// then 'canceled' (fills kept); 422 "order is already in <filled|canceled|expired> state" when it is not
+// open; 404 "order not found" when the id is unknown. A snapshot request gives only the `broker.snapshot`.
+//
 // Requests land `latencyMs` after the call. The broker holds them until then and tells the scheduler when
 // (`nextDueMs`); the scheduler calls `advanceTo` at that instant (scheduler.ts, time model). Between the call
 // and the landing, bars can still fill the order: that is how a fill beats a cancel.
@@ -418,7 +425,7 @@ export class SimBroker implements Broker, SimVenue {
   /** The day's close: day orders accepted before it expire; the positions carried overnight are recorded. */
   private close(date: string, at: number): void {
     for (const o of [...this.openOrders]) {
-      if (o.acceptedAtMs < at) this.closeOrder(o, this.bookOf(o.symbol), 'expired', at, 'day order expired at the close');
+      if (o.timeInForce === 'day' && o.acceptedAtMs < at) this.closeOrder(o, this.bookOf(o.symbol), 'expired', at, 'day order expired at the close');
     }
     for (const p of this.positions()) this.overnight.push({ ...p, date });
   }

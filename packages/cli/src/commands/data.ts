@@ -10,7 +10,7 @@ export const EXIT_OK = 0;
 export const EXIT_DATA_ERROR = 1;
 export const EXIT_USAGE_ERROR = 2;
 
-/** Where the commands write and how they end; tests pass their own. */
+/** Where the commands write and how they end; a caller (or a test harness) can pass its own. */
 export type DataCommandIo = {
   out: (text: string) => void;
   err: (text: string) => void;
@@ -27,6 +27,12 @@ const processIo: DataCommandIo = {
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 class UsageError extends Error {}
+
+function isCalendarDate(text: string): boolean {
+  if (!ISO_DATE.test(text)) return false;
+  const parsed = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === text;
+}
 
 /** Adds `data import` and `data import-lean` to `program`; returns the `data` command. */
 export function registerDataCommands(program: Command, io: DataCommandIo = processIo): Command {
@@ -81,7 +87,7 @@ function leanOptions(options: { symbols?: string; from?: string; to?: string; ov
   for (const key of ['from', 'to'] as const) {
     const value = options[key];
     if (value === undefined) continue;
-    if (!ISO_DATE.test(value)) throw new UsageError(`--${key} '${value}': expected a date YYYY-MM-DD`);
+    if (!isCalendarDate(value)) throw new UsageError(`--${key} '${value}': expected a date YYYY-MM-DD`);
     out[key] = value;
   }
   return out;

@@ -93,6 +93,23 @@ describe('axiom journal verify', () => {
     expect(r.err).toBe(''); // not a TTY: no progress bar
   });
 
+  it('draws a progress bar on stderr only when stderr is a TTY', async () => {
+    const file = makeJournal();
+    let out = '';
+    let err = '';
+    const program = new Command('axiom').exitOverride();
+    registerJournalCommands(program, {
+      stdout: { write: (s: string) => { out += s; } },
+      stderr: { write: (s: string) => { err += s; }, isTTY: true },
+      setExitCode: () => undefined,
+    });
+    await program.parseAsync(['node', 'axiom', 'journal', 'verify', file]);
+    expect(err).toContain('verifying [');
+    expect(err).toContain('9/9 events');
+    expect(out).toMatch(/^OK /);
+    expect(out).not.toContain('verifying');
+  });
+
   it('exits 1 naming the first bad seq and problem for a tampered journal (edited with the sqlite3 CLI)', async () => {
     const file = makeJournal();
     execFileSync('sqlite3', [file, `DROP TRIGGER events_no_update; UPDATE events SET payload = replace(payload, '"volume":1003', '"volume":999') WHERE seq = 9;`]);
@@ -116,6 +133,10 @@ describe('axiom journal verify', () => {
     const noArg = await run('verify');
     expect(noArg.code).toBe(EXIT_USAGE);
     expect(noArg.err).toContain("missing required argument 'file'");
+    const noSub = await run();
+    expect(noSub.code).toBe(EXIT_USAGE);
+    expect(noSub.err).toContain('missing subcommand');
+    expect((await run('frob')).code).toBe(EXIT_USAGE);
   });
 });
 

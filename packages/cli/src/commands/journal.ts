@@ -8,7 +8,7 @@ import { Command, InvalidArgumentError, type ErrorOptions } from 'commander';
 import * as cliProgress from 'cli-progress';
 import { EVENT_TYPES, isEventType, type AnyEvent, type EventType } from '@axiom/events';
 import {
-  JournalOpenError, JournalReadError, openJournal, type Journal, type ReadFilter,
+  JournalOpenError, JournalReadError, openJournal, type Journal, type ReadFilter, type VerifyResult,
 } from '@axiom/journal';
 import { TABLE_HEADER, formatEventJson, formatEventLine } from './journal-format';
 
@@ -73,6 +73,11 @@ export function registerJournalCommands(program: Command, ioOverrides: Partial<J
   const journal = new JournalCommand('journal');
   journal.copyInheritedSettings(program);
   journal.description('verify, inspect and follow an Axiom journal (exit 0 ok, 1 verification failed, 2 usage error)');
+  // Without a subcommand commander would print help and exit 1; a missing subcommand is a usage error (2).
+  journal.action(() => {
+    journal.outputHelp({ error: true });
+    journal.error('error: missing subcommand: verify, inspect or tail', { exitCode: EXIT_USAGE, code: 'axiom.usage' });
+  });
 
   journal
     .command('verify')
@@ -138,19 +143,24 @@ function verifyCommand(file: string, cmd: Command, io: JournalCommandIo): void {
       )
       : null;
     let started = false;
-    const result = j.verify({
-      onProgress: (checked, total) => {
-        if (bar === null) return;
-        if (!started) {
-          bar.start(total, checked);
-          started = true;
-        } else {
-          bar.setTotal(total);
-          bar.update(checked);
-        }
-      },
-    });
-    if (bar !== null && started) bar.stop();
+    let result: VerifyResult;
+    try {
+      result = j.verify({
+        onProgress: (checked, total) => {
+          if (bar === null) return;
+          if (!started) {
+            bar.start(total, checked);
+            started = true;
+          } else {
+            bar.setTotal(total);
+            bar.update(checked);
+          }
+        },
+      });
+    } finally {
+      // The bar redraws on a timer: stop it even if verify threw, or the process would not exit.
+      if (bar !== null && started) bar.stop();
+    }
     const info = j.info();
     if (result.ok) {
       io.stdout.write(

@@ -1,0 +1,133 @@
+// Test fixtures for replay, verify and diff: generated bar days (a deterministic random walk, written as
+// Parquet day files), backtests over them, a dependency-free user strategy file that signals on one symbol's
+// Nth bar of the day (so a test knows exactly where a run must diverge), and a re-appended copy of a journal
+// with one decision changed (a valid hash chain over a decision `decide` does not produce).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEngineConfig, type AnyEvent, type DecisionDraft, type EngineConfigInput, type InputDraft } from '@axiom/events';
+import { openJournal } from '@axiom/journal';
+import { runBacktest, type BacktestResult } from '../../backtest';
+import { writeBarDay, type Bar } from '../../data';
+
+/** Deterministic PRNG (mulberry32): the same seed gives the same bars. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** UTC ms of a New York wall time (minutes after midnight) on a date. */
+export function nyMs(date: string, minutes: number): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const probe = new Date(Date.UTC(y, m - 1, d, 12));
+  const offset = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', timeZoneName: 'longOffset' })
+    .formatToParts(probe).find((p) => p.type === 'timeZoneName')!.value; // GMT-04:00
+  return Date.UTC(y, m - 1, d, 0, minutes) - Number(offset.slice(3, 6)) * 3_600_000;
+}
+
+/** One regular session (09:30-15:59 New York, 390 one-minute bars) per symbol. */
+export function generateDay(date: string, symbols: readonly string[], rnd: () => number, prices: Map<string, number>, volatility = 0.004): Bar[] {
+  const bars: Bar[] = [];
+  const r2 = (x: number) => Math.round(x * 100) / 100;
+  for (let i = 0; i < 390; i++) {
+    const ts = nyMs(date, 9 * 60 + 30 + i);
+    for (const symbol of symbols) {
+      const prev = prices.get(symbol) ?? 20 + rnd() * 300;
+      const open = prev;
+      const close = Math.max(1, prev * (1 + (rnd() - 0.5) * volatility));
+      const high = Math.max(open, close) * (1 + rnd() * 0.001);
+      const low = Math.min(open, close) * (1 - rnd() * 0.001);
+      const u = Math.abs(i - 195) / 195;
+      bars.push({
+        symbol, ts, open: r2(open), high: r2(Math.max(high, open, close)), low: r2(Math.min(low, open, close)), close: r2(close),
+        volume: Math.round(2_000 + 20_000 * u * u + rnd() * 5_000), vwap: r2((high + low + close) / 3), trades: 10 + Math.floor(rnd() * 90),
+      });
+      prices.set(symbol, close);
+    }
+  }
+  return bars;
+}
+
+/** Write `days` (New York dates) of bars for `symbols` into `dir` as Parquet day files; returns dir. */
+export function writeBars(dir: string, days: readonly string[], symbols: readonly string[], seed: number): string {
+  mkdirSync(dir, { recursive: true });
+  const rnd = prng(seed);
+  const prices = new Map<string, number>();
+  for (const day of days) writeBarDay(join(dir, `${day}.parquet`), generateDay(day, symbols, rnd, prices));
+  return dir;
+}
+
+/**
+ * A user strategy with no imports (so it loads from any directory): it signals `side` on `symbol` when that
+ * symbol has exactly `bar` bars today. Params are checked by hand with the shape of a zod schema.
+ */
+export const NTH_BAR_STRATEGY_SOURCE = `// Test strategy: signal on one symbol's Nth bar of the day.
+'use strict';
+const DEFAULTS = { symbol: 'AAA', bar: 60, side: 'buy' };
+const paramsSchema = {
+  safeParse(raw) {
+    const p = Object.assign({}, DEFAULTS, raw || {});
+    const ok = typeof p.symbol === 'string' && Number.isInteger(p.bar) && p.bar > 0 && (p.side === 'buy' || p.side === 'sell');
+    return ok ? { success: true, data: p } : { success: false, error: { issues: [{ path: [], message: 'bad nth-bar params' }] } };
+  },
+};
+exports.strategy = Object.freeze({
+  name: 'nth-bar', version: '1.0.0', description: 'signals on one symbol at one bar count', paramsSchema, warmupBars: 0,
+  onBar(ctx) {
+    if (ctx.symbol !== ctx.params.symbol || ctx.indicators.barsToday !== ctx.params.bar) return null;
+    return { side: ctx.params.side, reason: 'bar ' + ctx.params.bar + ' of ' + ctx.params.symbol, takeProfitPct: 1, stopLossPct: 0.5 };
+  },
+});
+`;
+
+export function writeNthBarStrategy(path: string, extraLine = ''): string {
+  writeFileSync(path, NTH_BAR_STRATEGY_SOURCE + extraLine);
+  return path;
+}
+
+export function backtest(bars: string, out: string, config: EngineConfigInput = {}): BacktestResult {
+  return runBacktest({ bars: { kind: 'parquet', path: bars }, out, config: parseEngineConfig(config), overwrite: true });
+}
+
+/**
+ * Copy a journal by re-appending its transactions (new hash chain, same seqs), with `change` applied to each
+ * decision; the first decision `change` alters is returned. No snapshots are copied.
+ */
+export function reappendWithChange(
+  from: string, to: string, change: (d: AnyEvent) => DecisionDraft | null,
+): { changedSeq: number | null } {
+  const src = openJournal(from, { durability: 'batched', readOnly: true });
+  const dst = openJournal(to, { durability: 'batched' });
+  let changedSeq: number | null = null;
+  try {
+    let input: InputDraft | null = null;
+    let decisions: DecisionDraft[] = [];
+    const flush = () => {
+      if (input !== null) dst.append(input, decisions);
+      input = null;
+      decisions = [];
+    };
+    dst.batch(() => {
+      for (const e of src.read()) {
+        if (e.kind === 'input') {
+          flush();
+          input = { type: e.type, ts: e.ts, payload: e.payload } as InputDraft;
+        } else {
+          const changed = changedSeq === null ? change(e) : null;
+          if (changed !== null) changedSeq = e.seq;
+          decisions.push(changed ?? ({ type: e.type, ts: e.ts, payload: e.payload } as DecisionDraft));
+        }
+      }
+      flush();
+    });
+  } finally {
+    src.close();
+    dst.close();
+  }
+  return { changedSeq };
+}
