@@ -4,7 +4,7 @@
 // journaled, alone, with an `engine.halted` decision carrying the error, and trading stops.
 import type { AnyEvent, DecisionDraft, DecisionEvent, InputDraft, InputEvent, PayloadOf } from '@axiom/events';
 import type { Journal } from '@axiom/journal';
-import { encodeSnapshot, evolve, stateHash, type EngineState } from '@axiom/projections';
+import { evolve, stateHash, type EngineState } from '@axiom/projections';
 import type { Broker } from './broker';
 import { provisionalEnvelope, type DecideDeps } from './decide/context';
 import { step } from './decide/pipeline';
@@ -106,7 +106,7 @@ export class Engine {
           break;
         case 'checkpoint.taken': {
           const last = decisions[decisions.length - 1]!;
-          this.opts.journal.saveSnapshot(last.seq, stateHash(this.stateNow), encodeSnapshot(this.stateNow));
+          this.opts.journal.saveSnapshot(last.seq, stateHash(this.stateNow), this.stateNow);
           break;
         }
         case 'engine.halted':

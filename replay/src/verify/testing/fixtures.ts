@@ -2,7 +2,7 @@
 // Parquet day files), backtests over them, a dependency-free user strategy file that signals on one symbol's
 // Nth bar of the day (so a test knows exactly where a run must diverge), and a re-appended copy of a journal
 // with one decision changed (a valid hash chain over a decision `decide` does not produce).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEngineConfig, type AnyEvent, type DecisionDraft, type EngineConfigInput, type InputDraft } from '@axiom/events';
 import { openJournal } from '@axiom/journal';
@@ -64,11 +64,12 @@ export function writeBars(dir: string, days: readonly string[], symbols: readonl
 
 /**
  * A user strategy with no imports (so it loads from any directory): it signals `side` on `symbol` when that
- * symbol has exactly `bar` bars today. Params are checked by hand with the shape of a zod schema.
+ * symbol has exactly `bar` bars today (or, with `throws`, throws there: a bug in a plugin). Params are checked by
+ * hand with the shape of a zod schema.
  */
 export const NTH_BAR_STRATEGY_SOURCE = `// Test strategy: signal on one symbol's Nth bar of the day.
 'use strict';
-const DEFAULTS = { symbol: 'AAA', bar: 60, side: 'buy' };
+const DEFAULTS = { symbol: 'AAA', bar: 60, side: 'buy', throws: false };
 const paramsSchema = {
   safeParse(raw) {
     const p = Object.assign({}, DEFAULTS, raw || {});
@@ -80,6 +81,7 @@ exports.strategy = Object.freeze({
   name: 'nth-bar', version: '1.0.0', description: 'signals on one symbol at one bar count', paramsSchema, warmupBars: 0,
   onBar(ctx) {
     if (ctx.symbol !== ctx.params.symbol || ctx.indicators.barsToday !== ctx.params.bar) return null;
+    if (ctx.params.throws) throw new Error('nth-bar: asked to throw at bar ' + ctx.params.bar);
     return { side: ctx.params.side, reason: 'bar ' + ctx.params.bar + ' of ' + ctx.params.symbol, takeProfitPct: 1, stopLossPct: 0.5 };
   },
 });
@@ -95,39 +97,52 @@ export function backtest(bars: string, out: string, config: EngineConfigInput = 
 }
 
 /**
- * Copy a journal by re-appending its transactions (new hash chain, same seqs), with `change` applied to each
- * decision; the first decision `change` alters is returned. No snapshots are copied.
+ * Copy a journal by re-appending its transactions (a new, valid hash chain), with `change` applied to the
+ * decisions until it first returns non-null: the drafts it returns replace that decision (none drops it, two
+ * add one). Returns the seq of the decision it changed. No snapshots are copied.
  */
 export function reappendWithChange(
-  from: string, to: string, change: (d: AnyEvent) => DecisionDraft | null,
+  from: string, to: string, change: (d: AnyEvent) => DecisionDraft[] | null,
 ): { changedSeq: number | null } {
   const src = openJournal(from, { durability: 'batched', readOnly: true });
-  const dst = openJournal(to, { durability: 'batched' });
+  const txns: Array<{ input: InputDraft; decisions: DecisionDraft[] }> = [];
   let changedSeq: number | null = null;
   try {
-    let input: InputDraft | null = null;
-    let decisions: DecisionDraft[] = [];
-    const flush = () => {
-      if (input !== null) dst.append(input, decisions);
-      input = null;
-      decisions = [];
-    };
-    dst.batch(() => {
-      for (const e of src.read()) {
-        if (e.kind === 'input') {
-          flush();
-          input = { type: e.type, ts: e.ts, payload: e.payload } as InputDraft;
-        } else {
-          const changed = changedSeq === null ? change(e) : null;
-          if (changed !== null) changedSeq = e.seq;
-          decisions.push(changed ?? ({ type: e.type, ts: e.ts, payload: e.payload } as DecisionDraft));
-        }
+    for (const e of src.read()) {
+      if (e.kind === 'input') {
+        txns.push({ input: { type: e.type, ts: e.ts, payload: e.payload } as InputDraft, decisions: [] });
+        continue;
       }
-      flush();
-    });
+      const changed = changedSeq === null ? change(e) : null;
+      if (changed !== null) changedSeq = e.seq;
+      txns.at(-1)!.decisions.push(...(changed ?? [{ type: e.type, ts: e.ts, payload: e.payload } as DecisionDraft]));
+    }
   } finally {
     src.close();
+  }
+  const dst = openJournal(to, { durability: 'batched' });
+  try {
+    for (let i = 0; i < txns.length; i += 1000) {
+      dst.batch(() => {
+        for (const t of txns.slice(i, i + 1000)) dst.append(t.input, t.decisions);
+      });
+    }
+  } finally {
     dst.close();
   }
   return { changedSeq };
+}
+
+/**
+ * Corrupt a closed journal file in place the way a disk or an editor would: replace the first occurrence of
+ * `find` in the file's bytes with `replace` (same length). SQLite keeps no page checksums, so the row simply
+ * holds other text and only the hash chain can tell.
+ */
+export function corruptBytes(file: string, find: string, replace: string): void {
+  if (find.length !== replace.length) throw new Error('corruptBytes: find and replace must have the same length');
+  const bytes = readFileSync(file);
+  const at = bytes.indexOf(Buffer.from(find, 'utf8'));
+  if (at < 0) throw new Error(`corruptBytes: ${JSON.stringify(find)} not found in ${file}`);
+  Buffer.from(replace, 'utf8').copy(bytes, at);
+  writeFileSync(file, bytes);
 }
