@@ -44,10 +44,9 @@ const json = (v: unknown) => {
   }
 };
 
-/** Chart series derived from the report: carried-forward curves, their difference, drawdowns (dollars). */
-export function chartSeries(r: DiffReport): { labels: string[]; a: Array<number | null>; b: Array<number | null>; diff: Array<number | null>; ddA: Array<number | null>; ddB: Array<number | null> } {
+/** Chart series derived from the report: both curves, their difference (carried forward), drawdowns (dollars). */
+export function chartSeries(r: DiffReport): { a: Array<number | null>; b: Array<number | null>; diff: Array<number | null>; ddA: Array<number | null>; ddB: Array<number | null> } {
   const { ts, a, b } = r.equity;
-  const labels: string[] = [];
   const diff: Array<number | null> = [];
   const ddA: Array<number | null> = [];
   const ddB: Array<number | null> = [];
@@ -55,12 +54,7 @@ export function chartSeries(r: DiffReport): { labels: string[]; a: Array<number 
   let lastB: number | null = null;
   let peakA = -Infinity;
   let peakB = -Infinity;
-  let prevDay = '';
   for (let i = 0; i < ts.length; i++) {
-    const full = formatNyTime(ts[i]!);
-    const day = full.slice(0, 10);
-    labels.push(day === prevDay ? full.slice(11) : `${full.slice(5, 10)} ${full.slice(11)}`);
-    prevDay = day;
     const x = a[i] ?? null;
     const y = b[i] ?? null;
     if (x !== null) lastA = x;
@@ -71,7 +65,7 @@ export function chartSeries(r: DiffReport): { labels: string[]; a: Array<number 
     ddA.push(x === null ? null : round2(x - peakA));
     ddB.push(y === null ? null : round2(y - peakB));
   }
-  return { labels, a, b, diff, ddA, ddB };
+  return { a, b, diff, ddA, ddB };
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -81,7 +75,6 @@ export function renderDiffHtml(r: DiffReport, opts: { title?: string } = {}): st
   const title = opts.title ?? `Axiom diff: ${r.a.path} vs ${r.b.path}`;
   const series = chartSeries(r);
   const data = {
-    labels: series.labels,
     fullLabels: r.equity.ts.map((t) => `${formatNyTime(t)} New York`),
     a: series.a, b: series.b, diff: series.diff, ddA: series.ddA, ddB: series.ddB,
     colors: SERIES_COLORS,
@@ -200,7 +193,7 @@ function divergenceTable(r: DiffReport): string {
 /** The page's own script: build the three charts from the embedded data, then check they painted. */
 const PAGE_SCRIPT = String.raw`(function () {
   var D = JSON.parse(document.getElementById('diff-data').textContent);
-  var n = D.labels.length;
+  var n = D.fullLabels.length;
   var xs = new Array(n);
   for (var i = 0; i < n; i++) xs[i] = i;
   function usd(v) {
@@ -209,7 +202,18 @@ const PAGE_SCRIPT = String.raw`(function () {
     if (a >= 1e6) return s + (a / 1e6).toFixed(2) + 'M';
     return s + a.toLocaleString('en-US', { maximumFractionDigits: a >= 1000 ? 0 : 2 });
   }
-  function xLabel(v) { var k = Math.round(v); return k >= 0 && k < n ? D.labels[k] : ''; }
+  // Each tick shows New York HH:MM; the first tick and the first tick of each new day also show the date.
+  function xLabels(splits) {
+    var prevDay = '';
+    return splits.map(function (v) {
+      var k = Math.round(v);
+      if (k < 0 || k >= n) return '';
+      var full = D.fullLabels[k], day = full.slice(0, 10), hm = full.slice(11, 16);
+      var out = day === prevDay ? hm : full.slice(5, 10) + ' ' + hm;
+      prevDay = day;
+      return out;
+    });
+  }
   function width() { return Math.max(600, Math.min(1200, document.body.clientWidth - 40)); }
   function plot(id, series, data) {
     var opts = {
@@ -217,7 +221,7 @@ const PAGE_SCRIPT = String.raw`(function () {
       scales: { x: { time: false } },
       series: [{ label: 'New York', value: function (u, v) { return v == null ? '-' : (D.fullLabels[Math.round(v)] || ''); } }].concat(series),
       axes: [
-        { space: 90, values: function (u, splits) { return splits.map(xLabel); } },
+        { space: 90, values: function (u, splits) { return xLabels(splits); } },
         { size: 100, values: function (u, vals) { return vals.map(usd); } }
       ],
       cursor: { drag: { x: true, y: false } }

@@ -29,7 +29,7 @@ export function formatStateSummary(s: StateSummary): string {
   }
   row('working orders', `${s.workingOrders.count}${s.workingOrders.count > s.workingOrders.shown.length ? ` (first ${s.workingOrders.shown.length} shown)` : ''}`);
   for (const o of s.workingOrders.shown) {
-    const px = o.limitPrice !== null ? ` limit ${o.limitPrice}` : o.stopPrice !== null ? ` stop ${o.stopPrice}` : '';
+    const px = o.limitPrice !== null ? ` ${o.limitPrice}` : o.stopPrice !== null ? ` ${o.stopPrice}` : '';
     lines.push(`    ${o.clientOrderId.padEnd(28)} ${o.symbol.padEnd(8)} ${o.side.padEnd(4)} ${o.purpose.padEnd(11)} ${o.orderType}${px} ${o.filledQty}/${o.qty} ${o.status} (attempt ${o.attempt})`);
   }
   const bySlice = Object.entries(s.anomalies.bySlice).map(([k, n]) => `${k} ${n}`).join(', ');
@@ -40,9 +40,25 @@ export function formatStateSummary(s: StateSummary): string {
   return lines.join('\n');
 }
 
+/** Good snapshots listed in the text output: the first and the last few; failures are always all listed. */
+export const SNAPSHOTS_OK_SHOWN_HEAD = 3;
+export const SNAPSHOTS_OK_SHOWN_TAIL = 3;
+
 export function formatSnapshotCheck(r: CheckSnapshotsResult): string {
   const lines = [`Snapshots: ${r.snapshots.length} checked against a fold from zero of ${r.events.toLocaleString('en-US')} events in ${Math.round(r.elapsedMs)} ms`];
-  for (const c of r.snapshots) lines.push(`  seq ${String(c.seq).padStart(9)}  ${short(c.recordedHash)}  ${c.ok ? 'ok' : `MISMATCH: ${c.problem}`}`);
+  // Every failure is listed; of the good ones only the first and the last few (a long run has thousands).
+  const shownOk = new Set(r.snapshots.filter((c) => c.ok).map((c) => c.seq).filter((_seq, i, all) => i < SNAPSHOTS_OK_SHOWN_HEAD || i >= all.length - SNAPSHOTS_OK_SHOWN_TAIL));
+  let elided = 0;
+  for (const c of r.snapshots) {
+    if (c.ok && !shownOk.has(c.seq)) {
+      elided++;
+      continue;
+    }
+    if (elided > 0) lines.push(`  … ${elided} more ok`);
+    elided = 0;
+    lines.push(`  seq ${String(c.seq).padStart(9)}  ${short(c.recordedHash)}  ${c.ok ? 'ok' : `MISMATCH: ${c.problem}`}`);
+  }
+  if (elided > 0) lines.push(`  … ${elided} more ok`);
   const same = r.finalRecoveredHash === r.finalFromZeroHash;
   lines.push(`  recovery (snapshot at seq ${r.recoveredFromSeq} + tail) ${same ? '==' : '!='} from zero: ${short(r.finalRecoveredHash)} ${same ? '==' : '!='} ${short(r.finalFromZeroHash)}`);
   if (r.snapshotRefused !== null) lines.push(`  recovery REFUSED the latest snapshot: ${r.snapshotRefused}`);

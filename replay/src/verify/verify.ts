@@ -238,7 +238,7 @@ function compareHaltAfterThrow(p: Pending, d: DecisionEvent): { kind: DecisionMi
   // Fold exactly what the shell folds after a failed step (Engine.foldAfterFailure).
   const halt = provisionalEnvelope(d, d.seq, p.input.seq);
   try {
-    p.after = evolve(evolve(p.before, p.input), halt);
+    p.after = evolve(evolve(p.before, provisionalEnvelope(p.input, p.input.seq, null)), halt);
   } catch {
     p.after = evolve(p.before, halt);
   }

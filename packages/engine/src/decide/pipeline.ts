@@ -3,7 +3,7 @@
 // seqs, and every choice it makes is a journaled decision with a reason, caused by the input.
 import type { AnyEvent, DecisionDraft, Envelope, PayloadOf, SignalGate } from '@axiom/events';
 import { evolve, type EngineState } from '@axiom/projections';
-import { nowOf } from '../time';
+import { BAR_MS, nowOf } from '../time';
 import { DecisionContext, type DecideDeps } from './context';
 import { roundPrice, protectivePrices, priceAtOrAbove, priceAtOrBelow } from './prices';
 import { sizePosition } from './sizing';
@@ -376,7 +376,7 @@ function cadence(ctx: DecisionContext, input: Envelope<'market.bar'>, before: En
   if (V.lastBarTs(before) === input.ts) return; // not the first bar of a new minute
   const ticks = V.barTicks(ctx.state);
   const cfg = V.config(ctx.state);
-  if (ticks % cfg.reconcileEveryBars === 0 && !V.snapshotOutstanding(ctx.state)) {
+  if (ticks % cfg.reconcileEveryBars === 0 && !V.snapshotOutstanding(ctx.state, ctx.now - 2 * cfg.reconcileEveryBars * BAR_MS)) {
     ctx.emit('reconciliation.requested', { reason: `every ${cfg.reconcileEveryBars} bars (bar minute ${ticks})` });
   }
   if (ticks % cfg.checkpointEveryBars === 0) {
@@ -427,7 +427,7 @@ function onOperator(ctx: DecisionContext, input: Envelope<'operator.command'>): 
       }
       return;
     case 'reconcile':
-      if (!V.snapshotOutstanding(ctx.state)) ctx.emit('reconciliation.requested', { reason: who });
+      if (!V.snapshotOutstanding(ctx.state, ctx.now - 2 * V.config(ctx.state).reconcileEveryBars * BAR_MS)) ctx.emit('reconciliation.requested', { reason: who });
       return;
     default: {
       const never: never = p.command;

@@ -44,7 +44,8 @@ describe('warmup and phases', () => {
   it('rejects signals in EOD_WARNING with the phase gate and runs no strategy after hours', () => {
     const h = new Harness([alwaysBuy()]);
     h.snapshot({ equity: 100_000 });
-    const d = h.warm('SPY', ny('15:35'), 60);
+    h.warm('SPY', ny('15:29'), 49); // one bar short of the warmup while ACTIVE
+    const d = h.warm('SPY', ny('15:35'), 6);
     const rejected = ofType(d, 'signal.rejected');
     expect(rejected.length).toBeGreaterThan(0);
     expect(rejected.every((r) => r.payload.gate === 'phase')).toBe(true);
@@ -155,6 +156,7 @@ describe('exits', () => {
 
   it('EOD liquidation cancels working orders, frees the legs and closes every position', () => {
     const { h, legs } = entered();
+    for (const l of legs) h.ack(l.payload.clientOrderId);
     h.warm('QQQ', ny('15:50'), 60, 50);
     h.strategies.length = 0;
     h.strategies.push(buyAt('QQQ', ny('15:20')));
@@ -232,9 +234,24 @@ describe('reconciliation', () => {
     const h = new Harness([]);
     expect(types(h.events.filter((e) => e.kind === 'decision'))).toEqual(['reconciliation.requested']);
     h.snapshot({ equity: 100_000 });
-    const d = h.warm('SPY', ny('06:00'), 100);
+    const d = [];
+    for (let i = 99; i >= 0; i--) {
+      const out = h.input(bar('SPY', ny('06:00') - i * 60_000, 100));
+      d.push(...out);
+      // The broker answers each request; an unanswered one is not piled on (see the next test).
+      if (ofType(out, 'reconciliation.requested').length > 0) h.snapshot({ equity: 100_000 });
+    }
     expect(ofType(d, 'reconciliation.requested')).toHaveLength(5);
     expect(ofType(d, 'checkpoint.taken')).toHaveLength(1);
+  });
+
+  it('does not pile up snapshot requests, but asks again when one goes unanswered for a whole interval', () => {
+    const h = new Harness([]);
+    h.snapshot({ equity: 100_000 });
+    const d = h.warm('SPY', ny('06:00'), 100);
+    const asked = ofType(d, 'reconciliation.requested');
+    // Bar minutes 20, 60 and 100: an unanswered request blocks one cadence and is retried at the next.
+    expect(asked.map((a) => a.payload.reason)).toEqual(['every 20 bars (bar minute 20)', 'every 20 bars (bar minute 60)', 'every 20 bars (bar minute 100)']);
   });
 });
 

@@ -2,9 +2,9 @@
 // pipeline reads as the design does ("position for the symbol?", "live legs?"). Pure.
 import { DEFAULTS, type EngineConfig, type OrderStatus, type PayloadOf, type SessionPhase } from '@axiom/events';
 import {
-  blockedReason as riskBlockedReason, calendarDayFor, cooldownBarsLeft, getEntry, getOrder, getPosition,
+  blockedReason as riskBlockedReason, cooldownBarsLeft, getEntry, getOrder, getPosition,
   indicatorsOf, isTerminalStatus, lossLimitBreached, nextDeadline as ordersNextDeadline, nextPhaseBoundary,
-  openPositions, phaseAt, snapshotOutstanding as brokerSnapshotOutstanding, symbolMarket, tradingDayOf,
+  openPositions, phaseAt, sessionAt, snapshotOutstanding as brokerSnapshotOutstanding, symbolMarket, tradingDayOf,
   workingOrders as ordersWorking, type CalendarDay, type EngineState, type Order,
 } from '@axiom/projections';
 import type { StrategyBar, StrategyContext, StrategyIndicators } from '@axiom/strategies';
@@ -24,11 +24,12 @@ export function session(s: EngineState): { tradingDay: string | null; phase: Ses
 }
 
 export function phaseFor(s: EngineState, ts: number): { tradingDay: string; phase: SessionPhase; calendar: CalendarDay | null } {
-  const tradingDay = tradingDayOf(ts);
-  const calendar = s.session.calendar !== null && s.session.calendar.date === tradingDay
-    ? s.session.calendar
-    : calendarDayFor(tradingDay, s.session.overrides);
-  return { tradingDay, phase: phaseAt(ts, calendar, s.config.session), calendar };
+  const tradingDay = tradingDayOf(ts, s.session.config.timeZone);
+  // The calendar of the current day is already in state: skip the look-up on the per-bar path.
+  if (s.session.calendar !== null && s.session.calendar.date === tradingDay) {
+    return { tradingDay, phase: phaseAt(ts, s.session.calendar, s.session.config), calendar: s.session.calendar };
+  }
+  return sessionAt(s.session, ts);
 }
 
 /** Phases in which no position may be held: liquidate. */
@@ -195,8 +196,13 @@ export function lossLimitBreach(s: EngineState): PayloadOf<'risk.kill_switch_tri
   return { ...b, reason: `${b.scope} realized loss ${b.realizedLoss.toFixed(2)} reached the limit ${b.limit.toFixed(2)}` };
 }
 
-export function snapshotOutstanding(s: EngineState): boolean {
-  return brokerSnapshotOutstanding(s.broker);
+/**
+ * A snapshot was asked for and has not arrived. A request older than `staleBeforeTs` no longer counts, so a
+ * lost request is retried at the next cadence instead of blocking reconciliation forever.
+ */
+export function snapshotOutstanding(s: EngineState, staleBeforeTs: number): boolean {
+  const r = s.broker.snapshotRequested;
+  return brokerSnapshotOutstanding(s.broker) && r !== null && r.ts > staleBeforeTs;
 }
 
 export const reconcile = reconcileSnapshot;
@@ -212,7 +218,7 @@ export function nextDeadline(s: EngineState): number | null {
   const orders = ordersNextDeadline(s.orders);
   if (s.lastTs === 0) return orders;
   const day = phaseFor(s, s.lastTs).calendar;
-  const boundary = nextPhaseBoundary(s.lastTs, day, s.config.session);
+  const boundary = nextPhaseBoundary(s.lastTs, day, s.session.config);
   if (boundary === null) return orders;
   return orders === null ? boundary : Math.min(orders, boundary);
 }

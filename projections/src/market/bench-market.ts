@@ -1,0 +1,82 @@
+/* eslint-disable no-restricted-globals, no-restricted-properties -- a timing script, not reducer code: it
+   reads the clock and process.argv. Nothing in the engine imports it. */
+// Times evolveMarket alone on a 500-symbol regular session (195,000 bars) plus order events it ignores:
+//   node --import tsx projections/src/market/bench-market.ts [--freeze] [--reps N]
+// immer autoFreeze is OFF by default, as the composition (projections/src/evolve.ts) runs it; --freeze turns
+// it on. Prints µs per bar (median of the repetitions) and what the final state holds.
+import { setAutoFreeze } from 'immer';
+import type { AnyEvent } from '@axiom/events';
+import { wallTimeToUtcMs } from '../session';
+import { evolveMarket, initialMarketState, marketSymbols, symbolMarket } from './index';
+
+const SYMBOLS = 500;
+const MINUTES = 390;
+const freeze = process.argv.includes('--freeze');
+const repsArg = process.argv.indexOf('--reps');
+const reps = repsArg >= 0 ? Number(process.argv[repsArg + 1]) : 5;
+setAutoFreeze(freeze); for (const f of ["hand","noind","nofreeze"]) if (process.argv.includes("--" + f)) (globalThis as any)[f.toUpperCase()] = true;
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ticker = (i: number): string => String.fromCharCode(65 + (Math.floor(i / 676) % 26), 65 + (Math.floor(i / 26) % 26), 65 + (i % 26));
+
+function buildEvents(): AnyEvent[] {
+  const rnd = prng(42);
+  const open = wallTimeToUtcMs('2024-03-05', '09:30', 'America/New_York');
+  const price = Array.from({ length: SYMBOLS }, () => 20 + rnd() * 400);
+  const events: AnyEvent[] = [];
+  let seq = 1;
+  for (let m = 0; m < MINUTES; m++) {
+    const ts = open + m * 60_000;
+    for (let s = 0; s < SYMBOLS; s++) {
+      const p0 = price[s] as number;
+      const p1 = Math.max(1, p0 * (1 + (rnd() - 0.5) * 0.004));
+      price[s] = p1;
+      const hi = Math.max(p0, p1) * (1 + rnd() * 0.001);
+      const lo = Math.min(p0, p1) * (1 - rnd() * 0.001);
+      events.push({
+        seq: seq++, ts, kind: 'input', type: 'market.bar', causedBy: null, hash: '', recordedAt: ts,
+        payload: { symbol: ticker(s), open: p0, high: hi, low: lo, close: p1, volume: Math.floor(rnd() * 50_000), vwap: rnd() < 0.5 ? null : (hi + lo) / 2, trades: null },
+      } as AnyEvent);
+      // An order event now and then, which the market slice must skip for free.
+      if (rnd() < 0.1) {
+        events.push({
+          seq: seq++, ts, kind: 'decision', type: 'cancel.requested', causedBy: seq - 2, hash: '', recordedAt: ts,
+          payload: { clientOrderId: `c${seq}`, reason: 'bench' },
+        } as AnyEvent);
+      }
+    }
+  }
+  return events;
+}
+
+const events = buildEvents();
+const bars = events.filter((e) => e.type === 'market.bar').length;
+const times: number[] = [];
+let final = initialMarketState();
+for (let r = 0; r < reps + 1; r++) {
+  const t0 = process.hrtime.bigint();
+  let s = initialMarketState();
+  for (const e of events) s = evolveMarket(s, e);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r > 0) times.push(ms); // the first run warms the JIT
+  final = s;
+}
+times.sort((a, b) => a - b);
+const median = times[Math.floor(times.length / 2)] as number;
+const aaa = symbolMarket(final, 'AAA');
+console.log(
+  `evolveMarket: ${bars} bars + ${events.length - bars} ignored events, autoFreeze ${freeze ? 'ON' : 'OFF'}: ` +
+    `median ${median.toFixed(0)} ms over ${reps} runs (${times.map((t) => t.toFixed(0)).join(', ')}) = ` +
+    `${((median * 1000) / bars).toFixed(2)} µs/bar`,
+);
+console.log(`symbols ${marketSymbols(final).length}; AAA barsToday ${aaa?.barsToday}, ring ${aaa?.bars.length}, vwap ${aaa?.indicators.vwap?.toFixed(4)}, anomalies ${final.anomalyCount}`);

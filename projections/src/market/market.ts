@@ -1,0 +1,431 @@
+// The market projection (DESIGN §3): per symbol, the recent bars, the bar count of the day, the last trade
+// price and the indicators strategies read (session VWAP, slope, ranges, opening range, volume spike, gap).
+//
+// Guarantees:
+// * Pure and total: a bar out of order, a correction for a bar not kept, a duplicate split are recorded as
+//   anomalies (last 100 kept, all counted), never thrown.
+// * Corrections are exact: the indicators after `market.bar_correction` are bit-for-bit those of a clean
+//   delivery of the corrected bar, as long as the bar is still kept: in the recent-bars array (ring) or in the
+//   day's compact store (all of today's bars, up to DAY_STORE_BARS_MAX = 1,440). Older bars: anomaly.
+// * Splits (`market.corporate_action`, ratio r effective at 00:00 New York of exDate) rescale every kept
+//   reference older than exDate: prices / r, volumes x r (recent bars, prevClose, lastPrice). A split whose
+//   exDate is still ahead waits in the record until the first bar at or after it, so the rest of the day
+//   before exDate is not mixed up.
+// * Bounded: ring = max(barRingSize, indicator windows); day store <= 1,440 bars; splits <= 16 per symbol.
+//
+// Performance (replay of 195,000 bars must stay well under the 2 s budget for all reducers): events the
+// slice does not read return the same state object; a bar builds the symbol's next record as a fresh frozen
+// object (O(1) accumulators, O(window) windows, one chunk of the day store copied) and commits it with one
+// immer `produce` that drafts only the record's slot chunk (32 records) — records live in chunked slots,
+// not in one 500-key object that a draft would copy on every bar. Freezing the record tells immer not to
+// walk into it (immer walks new unfrozen values looking for drafts).
+import { produce } from 'immer';
+import {
+  EngineConfigSchema, defaultEngineConfig, type AnyEvent, type EngineConfig, type Envelope,
+} from '@axiom/events';
+import {
+  calendarDayFor, dayWindow, hhmmToMinutes, mergeOverrides, overridesFromCalendarDays, recordAnomaly, tradingDayOf,
+  type Anomaly, type CalendarOverrides,
+} from '../session';
+import {
+  computeIndicators, foldBar, resetDay, ringCapacity, windowAppend, windowCapacity, windowFromBars,
+} from './indicators';
+import { storeAppend, storeBars, storeFind, storeReplace } from './store';
+import {
+  DAY_STORE_BARS_MAX, SLOT_CHUNK, SLOT_MASK, SLOT_SHIFT, SPLITS_KEPT_MAX, WINDOW_FIELDS, type MarketBar, type MarketConfig,
+  type MarketDay, type MarketState, type SplitRecord, type SymbolMarket,
+} from './types';
+
+const MS_PER_MINUTE = 60_000;
+
+export function marketConfigOf(config: EngineConfig): MarketConfig {
+  return { market: { ...config.market }, warmupBars: config.warmupBars, session: { ...config.session } };
+}
+
+export function initialMarketState(): MarketState {
+  return {
+    config: marketConfigOf(defaultEngineConfig()),
+    overrides: {},
+    day: null,
+    slotOf: {},
+    slots: [],
+    anomalies: [],
+    anomalyCount: 0,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Reading the state.
+
+function slotOfSymbol(state: MarketState, symbol: string): number | undefined {
+  return Object.prototype.hasOwnProperty.call(state.slotOf, symbol) ? state.slotOf[symbol] : undefined;
+}
+
+function recordAt(state: MarketState, slot: number): SymbolMarket {
+  const r = state.slots[slot >> SLOT_SHIFT]?.[slot & SLOT_MASK];
+  if (r === undefined) throw new Error(`market state: slot ${slot} is empty (slotOf and slots disagree)`);
+  return r;
+}
+
+/** The record of a symbol, or undefined before its first bar or corporate action. */
+export function symbolMarket(state: MarketState, symbol: string): SymbolMarket | undefined {
+  const slot = slotOfSymbol(state, symbol);
+  return slot === undefined ? undefined : recordAt(state, slot);
+}
+
+/** Every symbol with a record, sorted. */
+export function marketSymbols(state: MarketState): string[] {
+  return Object.keys(state.slotOf).sort();
+}
+
+/** The last `count` bars of a record, oldest first (all kept bars by default). */
+export function recentBars(m: SymbolMarket, count: number = m.bars.length): readonly MarketBar[] {
+  return count >= m.bars.length ? m.bars : m.bars.slice(Math.max(0, m.bars.length - count));
+}
+
+/** DESIGN §4 step 5: a symbol may be entered once it has warmupBars bars today (pre-market included). */
+export function warmedUp(state: MarketState, symbol: string): boolean {
+  return (symbolMarket(state, symbol)?.barsToday ?? 0) >= state.config.warmupBars;
+}
+
+/** The market slice's view of a New York date: its window and regular session under these overrides. */
+export function marketDayFor(date: string, overrides: CalendarOverrides, session: MarketConfig['session']): MarketDay {
+  const { startTs, endTs } = dayWindow(date, session.timeZone);
+  const cal = calendarDayFor(date, overrides, session);
+  if (cal === null) return Object.freeze({ date, startTs, endTs, openTs: null, closeTs: null, openingRangeEndTs: null });
+  const orMinutes = hhmmToMinutes(session.activeStart) - hhmmToMinutes(session.open);
+  return Object.freeze({
+    date, startTs, endTs, openTs: cal.openTs, closeTs: cal.closeTs,
+    openingRangeEndTs: Math.min(cal.openTs + orMinutes * MS_PER_MINUTE, cal.closeTs),
+  });
+}
+
+function dayAt(state: MarketState, ts: number): MarketDay {
+  const d = state.day;
+  if (d !== null && ts >= d.startTs && ts < d.endTs) return d;
+  return marketDayFor(tradingDayOf(ts, state.config.session.timeZone), state.overrides, state.config.session);
+}
+
+function dayOfDate(state: MarketState, date: string): MarketDay {
+  const d = state.day;
+  return d !== null && d.date === date ? d : marketDayFor(date, state.overrides, state.config.session);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Building records (plain data; the reducer commits them).
+
+const EMPTY_INDICATORS = Object.freeze({
+  vwap: null, slope: null, slopeNorm: null, sessionHigh: null, sessionLow: null, rangeHigh: null, rangeLow: null,
+  openingRangeHigh: null, openingRangeLow: null, openingRangeComplete: false, volumeMean: null, volumeRatio: null,
+  volumeSpike: false, gapPct: null, prevClose: null, barsToday: 0,
+});
+
+function emptyRecord(symbol: string): SymbolMarket {
+  return {
+    symbol, bars: [], window: [], lastPrice: null, lastTs: null, tradingDay: null, barsToday: 0, prevClose: null, prevCloseTs: null,
+    vwapAnchorTs: null, vwapAnchoredAtOpen: false, vwapPriceVolume: 0, vwapVolume: 0, sessionHigh: null, sessionLow: null,
+    openingRangeHigh: null, openingRangeLow: null, openingRangeComplete: false, firstRegularOpen: null,
+    lastRegularClose: null, lastRegularCloseTs: null, dayBars: [], dayStoreComplete: true, splits: [],
+    indicators: { ...EMPTY_INDICATORS },
+  };
+}
+
+function appendBounded(bars: readonly MarketBar[], bar: MarketBar, capacity: number): MarketBar[] {
+  if (bars.length < capacity) return [...bars, bar];
+  const next = bars.slice(bars.length - capacity + 1);
+  next.push(bar);
+  return next;
+}
+
+function adjustBar(b: MarketBar, ratio: number): MarketBar {
+  return {
+    ts: b.ts, open: b.open / ratio, high: b.high / ratio, low: b.low / ratio, close: b.close / ratio,
+    volume: b.volume * ratio, vwap: b.vwap === null ? null : b.vwap / ratio,
+  };
+}
+
+/** Rescale every kept reference older than the split's exDate, and mark the split applied (moved last, so
+ *  the applied splits are listed in the order they were applied: a correction replays them in that order). */
+function applySplit(n: SymbolMarket, split: SplitRecord): void {
+  const ex = split.exDateStartTs;
+  const r = split.ratio;
+  if (n.bars.some((b) => b.ts < ex)) {
+    n.bars = n.bars.map((b) => (b.ts < ex ? adjustBar(b, r) : b));
+    n.window = windowFromBars(n.bars, n.window.length / WINDOW_FIELDS);
+  }
+  if (n.prevClose !== null && n.prevCloseTs !== null && n.prevCloseTs < ex) n.prevClose /= r;
+  if (n.lastPrice !== null && n.lastTs !== null && n.lastTs < ex) n.lastPrice /= r;
+  // The day-anchored accumulators never need it: a split is applied only once a bar at or after exDate
+  // started the day they belong to (or, for a late split, the current day is already at or after exDate).
+  n.splits = [...n.splits.filter((s) => s !== split), { ...split, applied: true }];
+}
+
+function applyDueSplits(n: SymbolMarket, ts: number): void {
+  for (const s of n.splits) if (!s.applied && s.exDateStartTs <= ts) applySplit(n, s);
+}
+
+/** Re-fold the day's accumulators from the compact store (a correction, a calendar or config change). */
+function refoldDay(n: SymbolMarket, day: MarketDay): void {
+  const store = n.dayBars;
+  const bars = storeBars(store);
+  resetDay(n, day.date);
+  n.dayBars = store;
+  for (const b of bars) foldBar(n, b, day);
+}
+
+function applyBar(prev: SymbolMarket, bar: MarketBar, day: MarketDay, config: MarketConfig): SymbolMarket {
+  const n: SymbolMarket = { ...prev };
+  if (n.tradingDay !== day.date) {
+    // The first bar of a new day: yesterday's last regular close becomes the previous close.
+    if (n.lastRegularClose !== null) {
+      n.prevClose = n.lastRegularClose;
+      n.prevCloseTs = n.lastRegularCloseTs;
+    }
+    resetDay(n, day.date);
+  }
+  if (n.splits.length > 0) applyDueSplits(n, bar.ts);
+  n.bars = appendBounded(n.bars, bar, ringCapacity(config.market));
+  n.window = windowAppend(n.window, bar, windowCapacity(config.market));
+  if (n.dayStoreComplete) {
+    if (n.barsToday < DAY_STORE_BARS_MAX) n.dayBars = storeAppend(n.dayBars, bar);
+    else n.dayStoreComplete = false;
+  }
+  foldBar(n, bar, day);
+  n.lastPrice = bar.close;
+  n.lastTs = bar.ts;
+  if (!(globalThis as any).NOIND) n.indicators = computeIndicators(n, config.market);
+  return (globalThis as any).NOFREEZE ? n : Object.freeze(n);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Committing (immer).
+
+/** One produce: the record into its slot (a new symbol gets the next slot), and the day cache if it moved. */
+function commit(state: MarketState, symbol: string, slot: number | undefined, record: SymbolMarket, day?: MarketDay, anomaly?: Anomaly): MarketState {
+  if ((globalThis as any).HAND && slot !== undefined && anomaly === undefined) {
+    const slots = state.slots.slice(); const ch = (slots[slot >> SLOT_SHIFT] as SymbolMarket[]).slice(); ch[slot & SLOT_MASK] = record; slots[slot >> SLOT_SHIFT] = ch;
+    return { ...state, slots, day: day ?? state.day };
+  }
+  return produce(state, (d) => {
+    if (day !== undefined && day !== state.day) d.day = day;
+    if (slot === undefined) {
+      const last = state.slots[state.slots.length - 1];
+      const next = last === undefined ? 0 : (state.slots.length - 1) * SLOT_CHUNK + last.length;
+      d.slotOf[symbol] = next;
+      if ((next & SLOT_MASK) === 0) d.slots.push([record]);
+      else d.slots[next >> SLOT_SHIFT]?.push(record);
+    } else {
+      (d.slots[slot >> SLOT_SHIFT] as SymbolMarket[])[slot & SLOT_MASK] = record;
+    }
+    if (anomaly !== undefined) recordAnomaly(d, anomaly);
+  });
+}
+
+function anomalyOnly(state: MarketState, anomaly: Anomaly): MarketState {
+  return produce(state, (d) => {
+    recordAnomaly(d, anomaly);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The reducer.
+
+function onBar(state: MarketState, e: Envelope<'market.bar'>): MarketState {
+  const p = e.payload;
+  const slot = slotOfSymbol(state, p.symbol);
+  const prev = slot === undefined ? null : recordAt(state, slot);
+  if (prev !== null && prev.lastTs !== null && e.ts <= prev.lastTs) {
+    return anomalyOnly(state, {
+      seq: e.seq, type: e.type, symbol: p.symbol,
+      detail: `bar at ${e.ts} is not after the last bar at ${prev.lastTs} (duplicate or out of order; a replacement comes as market.bar_correction); ignored`,
+    });
+  }
+  const day = dayAt(state, e.ts);
+  const bar: MarketBar = { ts: e.ts, open: p.open, high: p.high, low: p.low, close: p.close, volume: p.volume, vwap: p.vwap };
+  return commit(state, p.symbol, slot, applyBar(prev ?? emptyRecord(p.symbol), bar, day, state.config), day);
+}
+
+function onCorrection(state: MarketState, e: Envelope<'market.bar_correction'>): MarketState {
+  const p = e.payload;
+  const barTs = p.barTs;
+  const slot = slotOfSymbol(state, p.symbol);
+  const notKept = (why: string): MarketState =>
+    anomalyOnly(state, { seq: e.seq, type: e.type, symbol: p.symbol, detail: `correction of the bar at ${barTs}: ${why}; indicators untouched` });
+  if (slot === undefined) return notKept('no bar of this symbol was ever seen');
+  const s = recordAt(state, slot);
+
+  // The correction is in the feed's prices of its day: rescale it by the splits applied since, in order.
+  let bar: MarketBar = { ts: barTs, open: p.open, high: p.high, low: p.low, close: p.close, volume: p.volume, vwap: p.vwap };
+  for (const split of s.splits) if (split.applied && split.exDateStartTs > barTs) bar = adjustBar(bar, split.ratio);
+
+  const ringIndex = indexOfTs(s.bars, barTs);
+  const today = s.tradingDay === null ? null : dayOfDate(state, s.tradingDay);
+  const isToday = today !== null && barTs >= today.startTs && barTs < today.endTs;
+  const at = isToday ? storeFind(s.dayBars, barTs) : null;
+  if (ringIndex < 0 && at === null) {
+    return notKept(s.lastTs !== null && barTs > s.lastTs ? 'it is later than the latest bar' : 'no such bar is kept (never seen, or older than the recent bars and not of the current day)');
+  }
+
+  const n: SymbolMarket = { ...s };
+  if (ringIndex >= 0) {
+    n.bars = s.bars.slice();
+    n.bars[ringIndex] = bar;
+    n.window = windowFromBars(n.bars, s.window.length / WINDOW_FIELDS);
+  }
+  let anomaly: Anomaly | undefined;
+  if (isToday && today !== null) {
+    if (at !== null && s.dayStoreComplete) {
+      n.dayBars = storeReplace(s.dayBars, at, bar);
+      refoldDay(n, today);
+    } else {
+      anomaly = {
+        seq: e.seq, type: e.type, symbol: p.symbol,
+        detail: `correction of the bar at ${barTs}: the day's store is incomplete (over ${DAY_STORE_BARS_MAX} bars), so session VWAP/high/low/opening range keep the uncorrected bar; recent bars corrected`,
+      };
+    }
+  } else if (barTs === s.prevCloseTs) {
+    n.prevClose = bar.close;
+  }
+  if (barTs === s.lastTs) n.lastPrice = bar.close;
+  n.indicators = computeIndicators(n, state.config.market);
+  return commit(state, p.symbol, slot, Object.freeze(n), undefined, anomaly);
+}
+
+function indexOfTs(bars: readonly MarketBar[], ts: number): number {
+  let lo = 0;
+  let hi = bars.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = (bars[mid] as MarketBar).ts;
+    if (t === ts) return mid;
+    if (t < ts) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+function onCorporateAction(state: MarketState, e: Envelope<'market.corporate_action'>): MarketState {
+  const p = e.payload;
+  const slot = slotOfSymbol(state, p.symbol);
+  const prev = slot === undefined ? emptyRecord(p.symbol) : recordAt(state, slot);
+  const same = prev.splits.find((s) => s.exDate === p.exDate);
+  if (same !== undefined) {
+    return anomalyOnly(state, {
+      seq: e.seq, type: e.type, symbol: p.symbol,
+      detail: same.ratio === p.ratio
+        ? `duplicate ${p.action} ${p.ratio} effective ${p.exDate} (first seen at seq ${same.seq}); ignored`
+        : `${p.action} ${p.ratio} effective ${p.exDate} conflicts with ${same.ratio} seen at seq ${same.seq}; ignored`,
+    });
+  }
+  const split: SplitRecord = {
+    exDate: p.exDate, exDateStartTs: dayWindow(p.exDate, state.config.session.timeZone).startTs, ratio: p.ratio,
+    applied: false, seq: e.seq,
+  };
+  const n: SymbolMarket = { ...prev };
+  let splits = [...prev.splits, split];
+  if (splits.length > SPLITS_KEPT_MAX) {
+    const oldestApplied = splits.findIndex((s) => s.applied);
+    splits = splits.filter((_, i) => i !== (oldestApplied >= 0 ? oldestApplied : 0));
+  }
+  n.splits = splits;
+  // A late split (bars at or after exDate already seen) applies now; otherwise at the first bar on/after it.
+  if (n.lastTs !== null && n.lastTs >= split.exDateStartTs) applySplit(n, split);
+  n.indicators = computeIndicators(n, state.config.market);
+  return commit(state, p.symbol, slot, Object.freeze(n));
+}
+
+/** Every record rebuilt for a new config or calendar: windows re-read, today re-folded when its day moved. */
+function rebuildAll(state: MarketState, config: MarketConfig, overrides: CalendarOverrides, seq: number, type: string): MarketState {
+  const capacity = ringCapacity(config.market);
+  const days = new Map<string, { before: MarketDay; after: MarketDay }>();
+  return produce(state, (d) => {
+    d.config = config;
+    d.overrides = overrides;
+    d.day = null;
+    state.slots.forEach((chunk, c) => {
+      chunk.forEach((s, i) => {
+        const n: SymbolMarket = { ...s };
+        if (n.bars.length > capacity) n.bars = n.bars.slice(n.bars.length - capacity);
+        n.window = windowFromBars(n.bars, windowCapacity(config.market));
+        if (s.tradingDay !== null) {
+          let pair = days.get(s.tradingDay);
+          if (pair === undefined) {
+            pair = { before: dayOfDate(state, s.tradingDay), after: marketDayFor(s.tradingDay, overrides, config.session) };
+            days.set(s.tradingDay, pair);
+          }
+          const { before, after } = pair;
+          if (before.openTs !== after.openTs || before.closeTs !== after.closeTs || before.openingRangeEndTs !== after.openingRangeEndTs) {
+            if (s.dayStoreComplete) refoldDay(n, after);
+            else recordAnomaly(d, { seq, type, symbol: s.symbol, detail: `the session of ${s.tradingDay} changed but the day's store is incomplete: today's accumulators keep the old session` });
+          }
+        }
+        n.indicators = computeIndicators(n, config.market);
+        (d.slots[c] as SymbolMarket[])[i] = Object.freeze(n);
+      });
+    });
+  });
+}
+
+function onRunStarted(state: MarketState, e: Envelope<'run.started'>): MarketState {
+  const parsed = EngineConfigSchema.safeParse(e.payload.config);
+  if (!parsed.success) {
+    return anomalyOnly(state, {
+      seq: e.seq, type: e.type, symbol: null,
+      detail: `run config does not parse; market config kept: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    });
+  }
+  const config = marketConfigOf(parsed.data);
+  if (JSON.stringify(config) === JSON.stringify(state.config)) return state;
+  return rebuildAll(state, config, state.overrides, e.seq, e.type);
+}
+
+function onCalendar(state: MarketState, e: Envelope<'broker.calendar'>): MarketState {
+  if (e.payload.days.length === 0) return state;
+  return rebuildAll(state, state.config, mergeOverrides(state.overrides, overridesFromCalendarDays(e.payload.days)), e.seq, e.type);
+}
+
+export function evolveMarket(state: MarketState, event: AnyEvent): MarketState {
+  switch (event.type) {
+    case 'market.bar':
+      return onBar(state, event);
+    case 'market.bar_correction':
+      return onCorrection(state, event);
+    case 'market.corporate_action':
+      return onCorporateAction(state, event);
+    case 'broker.calendar':
+      return onCalendar(state, event);
+    case 'run.started':
+      return onRunStarted(state, event);
+    // Events the market does not read: the same state object comes back (no produce).
+    case 'broker.order_update':
+    case 'broker.snapshot':
+    case 'broker.request_result':
+    case 'timer.fired':
+    case 'connection.status':
+    case 'operator.command':
+    case 'input.rejected':
+    case 'signal.emitted':
+    case 'signal.rejected':
+    case 'order.created':
+    case 'order.transition':
+    case 'cancel.requested':
+    case 'order.abandoned':
+    case 'entry.gave_up':
+    case 'position.exit_requested':
+    case 'session.phase_changed':
+    case 'risk.kill_switch_tripped':
+    case 'risk.cooldown_started':
+    case 'risk.symbol_blocked':
+    case 'engine.halted':
+    case 'engine.resumed':
+    case 'reconciliation.requested':
+    case 'reconciliation.applied':
+    case 'checkpoint.taken':
+      return state;
+    default: {
+      // A new event type must be placed above (read or deliberately ignored); at runtime stay total.
+      const _unhandled: never = event;
+      return state;
+    }
+  }
+}
