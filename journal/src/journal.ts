@@ -95,6 +95,11 @@ export interface Journal {
   get(seq: number): AnyEvent | null;
   count(): number;
   saveSnapshot(seq: number, stateHash: string, state: unknown): void;
+  /**
+   * The same, for a caller that already holds the state's canonical JSON (it hashed it): stores the text as
+   * is, without encoding the state a second time. The caller guarantees text = canonicalJson(state).
+   */
+  saveSnapshotText(seq: number, stateHash: string, canonicalText: string): void;
   loadSnapshot(atOrBelowSeq?: number): Snapshot | null;
   listSnapshots(): SnapshotInfo[];
   /** Walk the whole chain (constant memory) and report the first bad seq. Never repairs. */
@@ -467,7 +472,16 @@ class JournalImpl implements Journal {
       throw new TypeError(`saveSnapshot: stateHash ${JSON.stringify(stateHash)} is not a sha256 hex digest`);
     }
     // Canonical JSON refuses undefined, NaN and Infinity: a state JSON cannot carry would not restore.
-    const json = encodeCanonical(state);
+    this.saveSnapshotText(seq, stateHash, encodeCanonical(state));
+  }
+
+  saveSnapshotText(seq: number, stateHash: string, json: string): void {
+    this.assertWritable();
+    assertSeqArg('seq', seq, 0);
+    if (seq > this.tailSeq) throw new RangeError(`saveSnapshot: seq ${seq} is beyond the last event (${this.tailSeq})`);
+    if (typeof stateHash !== 'string' || !STATE_HASH_PATTERN.test(stateHash)) {
+      throw new TypeError(`saveSnapshot: stateHash ${JSON.stringify(stateHash)} is not a sha256 hex digest`);
+    }
     const existing = this.db.prepare('SELECT state_hash FROM snapshots WHERE seq = ?').pluck().get(seq) as string | undefined;
     if (existing !== undefined && existing !== stateHash) {
       // Two different states at one seq: the reducers are not deterministic. Never overwrite the evidence.

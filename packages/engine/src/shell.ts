@@ -4,7 +4,9 @@
 // journaled, alone, with an `engine.halted` decision carrying the error, and trading stops.
 import type { AnyEvent, DecisionDraft, DecisionEvent, InputDraft, InputEvent, PayloadOf } from '@axiom/events';
 import type { Journal } from '@axiom/journal';
-import { evolve, stateHash, type EngineState } from '@axiom/projections';
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '@axiom/events';
+import { evolve, type EngineState } from '@axiom/projections';
 import type { Broker } from './broker';
 import { provisionalEnvelope, type DecideDeps } from './decide/context';
 import { step } from './decide/pipeline';
@@ -105,8 +107,10 @@ export class Engine {
           broker?.requestSnapshot(d.seq, d.ts);
           break;
         case 'checkpoint.taken': {
+          // Encode once: the canonical text is both what is hashed and what is stored.
           const last = decisions[decisions.length - 1]!;
-          this.opts.journal.saveSnapshot(last.seq, stateHash(this.stateNow), this.stateNow);
+          const text = canonicalJson(this.stateNow);
+          this.opts.journal.saveSnapshotText(last.seq, createHash('sha256').update(text).digest('hex'), text);
           break;
         }
         case 'engine.halted':

@@ -3,6 +3,54 @@
 // Infinity, bigint, functions): those are programmer errors and throw.
 
 export function canonicalJson(value: unknown): string {
+  try {
+    return fast(value);
+  } catch (e) {
+    // The fast path refuses without saying where; the reference path throws the error that names the value.
+    if (e === UNSUPPORTED) return reference(value);
+    throw e;
+  }
+}
+
+/** Strings of only these characters are emitted by JSON.stringify unchanged between quotes. */
+const PLAIN_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+const UNSUPPORTED = Symbol('unsupported');
+
+// The hot path (state hashes, snapshots): string building, no escaping work for plain ASCII strings.
+function fast(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return PLAIN_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw UNSUPPORTED;
+      return '' + value; // JSON's number form for finite numbers; -0 prints "0"
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + fast(value[i]);
+        return out + ']';
+      }
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record).sort();
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        const v = record[key];
+        if (v === undefined) throw UNSUPPORTED;
+        out += (i > 0 ? ',' : '') + (PLAIN_STRING.test(key) ? `"${key}":` : `${JSON.stringify(key)}:`) + fast(v);
+      }
+      return out + '}';
+    }
+    default:
+      throw UNSUPPORTED;
+  }
+}
+
+/** The reference encoder: slower, and its errors name the path of the value JSON cannot carry. */
+function reference(value: unknown): string {
   const out: string[] = [];
   write(value, out, '$');
   return out.join('');

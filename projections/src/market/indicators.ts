@@ -2,10 +2,26 @@
 // Day-anchored values (session VWAP, session high/low, opening range, first regular open, last regular close)
 // are O(1) accumulators folded bar by bar; a correction re-folds the day's stored bars in the same order, so
 // the result is bit-for-bit what a clean delivery gives. Window values (slope, range, volume mean) are
-// recomputed on each change from `window`, a flat contiguous copy of the last bars' values: O(window) with
-// windows of 20-30 bars, which costs less than keeping running sums in state and has no floating-point drift
-// and nothing to undo when a bar is corrected or a split rescales history.
-import { WINDOW_FIELDS, type MarketBar, type MarketConfig, type MarketDay, type MarketIndicators, type SymbolMarket } from './types';
+// recomputed on each change from the last bars of the compact store: O(window) with windows of 20-30 bars,
+// which costs less than keeping running sums in state and has no floating-point drift and nothing to undo
+// when a bar is corrected or a split rescales history.
+import * as store from './store';
+import * as types from './types';
+import {
+  type MarketBar, type MarketConfig, type MarketDay, type MarketIndicators,
+  type SymbolMarket,
+} from './types';
+
+// Hot-loop constants copied into module locals: an imported binding compiles (CommonJS, via swc or tsx) to a
+// getter call on the exporting module on every read, which measured ~20% of a bar's cost in these loops.
+const STORE_FIELDS = types.STORE_FIELDS;
+const STORE_LEAF_BARS = types.STORE_LEAF_BARS;
+const STORE_LEAF_SHIFT = types.STORE_LEAF_SHIFT;
+const F_CLOSE = store.F_CLOSE;
+const F_HIGH = store.F_HIGH;
+const F_LOW = store.F_LOW;
+const F_VOLUME = store.F_VOLUME;
+const storeCount = store.storeCount;
 
 /** Recent bars kept per symbol: the configured ring, or more when an indicator window needs more. */
 export function ringCapacity(market: MarketConfig['market']): number {
@@ -28,7 +44,6 @@ export function resetDay(n: SymbolMarket, date: string): void {
   n.firstRegularOpen = null;
   n.lastRegularClose = null;
   n.lastRegularCloseTs = null;
-  n.dayBars = [];
   n.dayStoreComplete = true;
 }
 
@@ -68,78 +83,64 @@ export function foldBar(n: SymbolMarket, bar: MarketBar, day: MarketDay): void {
   if (day.openingRangeEndTs !== null && bar.ts >= day.openingRangeEndTs) n.openingRangeComplete = true;
 }
 
-/** Bars whose values the window indicators need: the longest window (the volume mean also needs the bar). */
-export function windowCapacity(market: MarketConfig['market']): number {
-  return Math.max(market.slopeBars, market.rangeBars, market.volumeSpikeWindowBars + 1);
-}
-
-/** The window with one more bar at the end, keeping at most `capacity` bars. */
-export function windowAppend(win: readonly number[], bar: MarketBar, capacity: number): number[] {
-  const max = capacity * WINDOW_FIELDS;
-  const next = win.length + WINDOW_FIELDS > max ? win.slice(win.length + WINDOW_FIELDS - max) : win.slice();
-  next.push(bar.close, bar.high, bar.low, bar.volume);
-  return next;
-}
-
-/** The window rebuilt from the tail of the recent bars (after a correction, a split or a config change). */
-export function windowFromBars(bars: readonly MarketBar[], capacity: number): number[] {
-  const out: number[] = [];
-  for (let i = Math.max(0, bars.length - capacity); i < bars.length; i++) {
-    const b = bars[i] as MarketBar;
-    out.push(b.close, b.high, b.low, b.volume);
-  }
-  return out;
-}
-
 /** The indicators of a record as of its latest bar. */
 export function computeIndicators(n: SymbolMarket, market: MarketConfig['market']): MarketIndicators {
-  // win[k * WINDOW_FIELDS + 0..3] = close, high, low, volume of the k-th kept bar, oldest first.
-  const win = n.window;
-  const len = win.length / WINDOW_FIELDS;
-  const F = WINDOW_FIELDS;
-
-  let slope: number | null = null;
-  let slopeNorm: number | null = null;
+  // One backward pass over the last max(window) bars of the store: bar i is
+  // leaves[i >> STORE_LEAF_SHIFT][(i & mask) * STORE_FIELDS + field], so this reads two or three contiguous
+  // leaves. k = 0 is the latest bar.
+  const leaves = n.store;
+  const len = storeCount(leaves);
+  const mask = STORE_LEAF_BARS - 1;
   const s = market.slopeBars;
-  if (s >= 2 && len >= s) {
-    // Centered least squares over x = 0..s-1: slope = sum((x - xMean)(y - yMean)) / sum((x - xMean)^2),
-    // and sum((x - xMean)^2) = s(s^2 - 1)/12 exactly.
-    const first = len - s;
-    let sum = 0;
-    for (let j = 0; j < s; j++) sum += win[(first + j) * F] as number;
-    const mean = sum / s;
-    const xMean = (s - 1) / 2;
-    let num = 0;
-    for (let j = 0; j < s; j++) num += (j - xMean) * ((win[(first + j) * F] as number) - mean);
-    slope = num / ((s * (s * s - 1)) / 12);
-    slopeNorm = mean > 0 ? slope / mean : null;
-  }
-
-  let rangeHigh: number | null = null;
-  let rangeLow: number | null = null;
   const r = market.rangeBars;
-  if (len >= r) {
-    let hi = -Infinity;
-    let lo = Infinity;
-    for (let k = len - r; k < len; k++) {
-      const h = win[k * F + 1] as number;
-      const l = win[k * F + 2] as number;
+  const w = market.volumeSpikeWindowBars;
+  const wantSlope = s >= 2 && len >= s;
+  const wantRange = len >= r;
+  const wantVolume = len >= w + 1;
+  const depth = Math.min(len, Math.max(wantSlope ? s : 0, wantRange ? r : 0, wantVolume ? w + 1 : 0));
+  // Least squares over x = 0..s-1 (oldest first): slope = sum((x - xMean) y) / sum((x - xMean)^2), where
+  // sum((x - xMean)^2) = s(s^2 - 1)/12 exactly (the sum((x - xMean) yMean) term is zero).
+  const xMean = (s - 1) / 2;
+  let sumY = 0;
+  let sumXY = 0;
+  let hi = -Infinity;
+  let lo = Infinity;
+  let sumVolume = 0;
+  let lastVolume = 0;
+  for (let k = 0; k < depth; k++) {
+    const i = len - 1 - k;
+    const leaf = leaves[i >> STORE_LEAF_SHIFT] as number[];
+    const o = (i & mask) * STORE_FIELDS;
+    if (k < s) {
+      const y = leaf[o + F_CLOSE] as number;
+      sumY += y;
+      sumXY += (s - 1 - k - xMean) * y;
+    }
+    if (k < r) {
+      const h = leaf[o + F_HIGH] as number;
+      const l = leaf[o + F_LOW] as number;
       if (h > hi) hi = h;
       if (l < lo) lo = l;
     }
-    rangeHigh = hi;
-    rangeLow = lo;
+    if (k === 0) lastVolume = leaf[o + F_VOLUME] as number;
+    else if (k <= w) sumVolume += leaf[o + F_VOLUME] as number;
   }
 
+  let slope: number | null = null;
+  let slopeNorm: number | null = null;
+  if (wantSlope) {
+    const mean = sumY / s;
+    slope = sumXY / ((s * (s * s - 1)) / 12);
+    slopeNorm = mean > 0 ? slope / mean : null;
+  }
   let volumeMean: number | null = null;
   let volumeRatio: number | null = null;
-  const w = market.volumeSpikeWindowBars;
-  if (len >= w + 1) {
-    let sum = 0;
-    for (let k = len - 1 - w; k < len - 1; k++) sum += win[k * F + 3] as number;
-    volumeMean = sum / w;
-    volumeRatio = volumeMean > 0 ? (win[(len - 1) * F + 3] as number) / volumeMean : null;
+  if (wantVolume) {
+    volumeMean = sumVolume / w;
+    volumeRatio = volumeMean > 0 ? lastVolume / volumeMean : null;
   }
+  const rangeHigh = wantRange ? hi : null;
+  const rangeLow = wantRange ? lo : null;
 
   return {
     vwap: n.vwapVolume > 0 ? n.vwapPriceVolume / n.vwapVolume : null,

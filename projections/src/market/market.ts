@@ -4,21 +4,24 @@
 // Guarantees:
 // * Pure and total: a bar out of order, a correction for a bar not kept, a duplicate split are recorded as
 //   anomalies (last 100 kept, all counted), never thrown.
-// * Corrections are exact: the indicators after `market.bar_correction` are bit-for-bit those of a clean
-//   delivery of the corrected bar, as long as the bar is still kept: in the recent-bars array (ring) or in the
-//   day's compact store (all of today's bars, up to DAY_STORE_BARS_MAX = 1,440). Older bars: anomaly.
+// * Corrections are exact: the state after `market.bar_correction` is bit-for-bit the state of a clean
+//   delivery of the corrected bar, as long as the bar is still kept in the symbol's store: the recent bars
+//   (ring) and all of the current day's bars (up to DAY_STORE_BARS_MAX = 1,440). The day's accumulators are
+//   re-folded from the store in the original order. A bar not kept: anomaly, indicators untouched.
 // * Splits (`market.corporate_action`, ratio r effective at 00:00 New York of exDate) rescale every kept
-//   reference older than exDate: prices / r, volumes x r (recent bars, prevClose, lastPrice). A split whose
+//   reference older than exDate: prices / r, volumes x r (stored bars, prevClose, lastPrice). A split whose
 //   exDate is still ahead waits in the record until the first bar at or after it, so the rest of the day
 //   before exDate is not mixed up.
-// * Bounded: ring = max(barRingSize, indicator windows); day store <= 1,440 bars; splits <= 16 per symbol.
+// * Bounded per symbol: store = max(ringCapacity, today's bars up to 1,440) + one leaf; splits <= 16.
 //
 // Performance (replay of 195,000 bars must stay well under the 2 s budget for all reducers): events the
 // slice does not read return the same state object; a bar builds the symbol's next record as a fresh frozen
-// object (O(1) accumulators, O(window) windows, one chunk of the day store copied) and commits it with one
-// immer `produce` that drafts only the record's slot chunk (32 records) — records live in chunked slots,
-// not in one 500-key object that a draft would copy on every bar. Freezing the record tells immer not to
-// walk into it (immer walks new unfrozen values looking for drafts).
+// object (O(1) accumulators, O(window) windows read from contiguous numbers, one 16-bar leaf of the store
+// copied) and commits it with one immer `produce` that drafts only the record's slot chunk (32 records):
+// records live in chunked slots, not in one 500-key object that a draft would copy on every bar. Freezing
+// the record tells immer not to walk into it (immer walks new unfrozen values looking for drafts). Records
+// are copied field by field (cloneRecord): an object spread of this 27-field record measured ~0.5 µs, the
+// literal ~0.05 µs. See bench-market.ts for the measurement.
 import { produce } from 'immer';
 import {
   EngineConfigSchema, defaultEngineConfig, type AnyEvent, type EngineConfig, type Envelope,
@@ -27,14 +30,16 @@ import {
   calendarDayFor, dayWindow, hhmmToMinutes, mergeOverrides, overridesFromCalendarDays, recordAnomaly, tradingDayOf,
   type Anomaly, type CalendarOverrides,
 } from '../session';
-import {
-  computeIndicators, foldBar, resetDay, ringCapacity, windowAppend, windowCapacity, windowFromBars,
-} from './indicators';
-import { storeAppend, storeBars, storeFind, storeReplace } from './store';
-import {
-  DAY_STORE_BARS_MAX, SLOT_CHUNK, SLOT_MASK, SLOT_SHIFT, SPLITS_KEPT_MAX, WINDOW_FIELDS, type MarketBar, type MarketConfig,
-  type MarketDay, type MarketState, type SplitRecord, type SymbolMarket,
-} from './types';
+import * as indicators from './indicators';
+import * as store from './store';
+import * as types from './types';
+import type { MarketBar, MarketConfig, MarketDay, MarketState, SplitRecord, SymbolMarket } from './types';
+
+// Module locals, not imported bindings, for everything on the per-bar path: CommonJS output (swc, tsx) reads
+// an imported binding through a getter call on every use, which measured ~20% of a bar's cost.
+const { computeIndicators, foldBar, resetDay, ringCapacity } = indicators;
+const { F_TS, storeAppend, storeBar, storeCount, storeField, storeFind, storeReplace, storeSplit, storeTrimFront } = store;
+const { DAY_STORE_BARS_MAX, SLOT_CHUNK, SLOT_MASK, SLOT_SHIFT, SPLITS_KEPT_MAX } = types;
 
 const MS_PER_MINUTE = 60_000;
 
@@ -78,9 +83,28 @@ export function marketSymbols(state: MarketState): string[] {
   return Object.keys(state.slotOf).sort();
 }
 
-/** The last `count` bars of a record, oldest first (all kept bars by default). */
-export function recentBars(m: SymbolMarket, count: number = m.bars.length): readonly MarketBar[] {
-  return count >= m.bars.length ? m.bars : m.bars.slice(Math.max(0, m.bars.length - count));
+/**
+ * The last `count` bars of a record (fewer if fewer are kept), oldest first, the latest last, as frozen
+ * objects in the strategy contract's StrategyBar shape. Up to barRingSize bars this is the record's own ring
+ * (no copy when count covers it); more comes from the store (new objects).
+ */
+export function recentBars(m: SymbolMarket, count: number): readonly MarketBar[] {
+  const want = Math.max(0, Math.floor(count));
+  if (want <= m.bars.length) return want === m.bars.length ? m.bars : m.bars.slice(m.bars.length - want);
+  return barsFromStore(m.store, want);
+}
+
+function barsFromStore(leaves: readonly number[][], count: number): MarketBar[] {
+  const n = storeCount(leaves);
+  const out: MarketBar[] = [];
+  for (let i = Math.max(0, n - count); i < n; i++) out.push(Object.freeze(storeBar(leaves, i)));
+  return out;
+}
+
+/** A strategy context's bars for a symbol: the last config.market.barRingSize bars (empty if unknown). */
+export function recentBarsOf(state: MarketState, symbol: string): readonly MarketBar[] {
+  const m = symbolMarket(state, symbol);
+  return m === undefined ? [] : recentBars(m, state.config.market.barRingSize);
 }
 
 /** DESIGN §4 step 5: a symbol may be entered once it has warmupBars bars today (pre-market included). */
@@ -122,19 +146,58 @@ const EMPTY_INDICATORS = Object.freeze({
 
 function emptyRecord(symbol: string): SymbolMarket {
   return {
-    symbol, bars: [], window: [], lastPrice: null, lastTs: null, tradingDay: null, barsToday: 0, prevClose: null, prevCloseTs: null,
+    symbol, bars: [], store: [], lastPrice: null, lastTs: null, tradingDay: null, barsToday: 0, prevClose: null, prevCloseTs: null,
     vwapAnchorTs: null, vwapAnchoredAtOpen: false, vwapPriceVolume: 0, vwapVolume: 0, sessionHigh: null, sessionLow: null,
     openingRangeHigh: null, openingRangeLow: null, openingRangeComplete: false, firstRegularOpen: null,
-    lastRegularClose: null, lastRegularCloseTs: null, dayBars: [], dayStoreComplete: true, splits: [],
+    lastRegularClose: null, lastRegularCloseTs: null, dayStoreComplete: true, splits: [],
     indicators: { ...EMPTY_INDICATORS },
   };
 }
 
+/** A shallow, unfrozen copy to build the next record in (a literal: far cheaper than a spread here). */
+function cloneRecord(s: SymbolMarket): SymbolMarket {
+  return {
+    symbol: s.symbol,
+    bars: s.bars,
+    store: s.store,
+    lastPrice: s.lastPrice,
+    lastTs: s.lastTs,
+    tradingDay: s.tradingDay,
+    barsToday: s.barsToday,
+    prevClose: s.prevClose,
+    prevCloseTs: s.prevCloseTs,
+    vwapAnchorTs: s.vwapAnchorTs,
+    vwapAnchoredAtOpen: s.vwapAnchoredAtOpen,
+    vwapPriceVolume: s.vwapPriceVolume,
+    vwapVolume: s.vwapVolume,
+    sessionHigh: s.sessionHigh,
+    sessionLow: s.sessionLow,
+    openingRangeHigh: s.openingRangeHigh,
+    openingRangeLow: s.openingRangeLow,
+    openingRangeComplete: s.openingRangeComplete,
+    firstRegularOpen: s.firstRegularOpen,
+    lastRegularClose: s.lastRegularClose,
+    lastRegularCloseTs: s.lastRegularCloseTs,
+    dayStoreComplete: s.dayStoreComplete,
+    splits: s.splits,
+    indicators: s.indicators,
+  };
+}
+
 function appendBounded(bars: readonly MarketBar[], bar: MarketBar, capacity: number): MarketBar[] {
-  if (bars.length < capacity) return [...bars, bar];
+  if (bars.length < capacity) {
+    const next = bars.slice();
+    next.push(bar);
+    return next;
+  }
   const next = bars.slice(bars.length - capacity + 1);
   next.push(bar);
   return next;
+}
+
+/** Bars the store must keep: the ring, and today's bars (up to the day bound) for exact corrections. */
+function storeKeep(n: SymbolMarket, config: MarketConfig): number {
+  return Math.max(ringCapacity(config.market), Math.min(n.barsToday, DAY_STORE_BARS_MAX));
 }
 
 function adjustBar(b: MarketBar, ratio: number): MarketBar {
@@ -149,10 +212,8 @@ function adjustBar(b: MarketBar, ratio: number): MarketBar {
 function applySplit(n: SymbolMarket, split: SplitRecord): void {
   const ex = split.exDateStartTs;
   const r = split.ratio;
-  if (n.bars.some((b) => b.ts < ex)) {
-    n.bars = n.bars.map((b) => (b.ts < ex ? adjustBar(b, r) : b));
-    n.window = windowFromBars(n.bars, n.window.length / WINDOW_FIELDS);
-  }
+  if (storeCount(n.store) > 0 && storeField(n.store, 0, F_TS) < ex) n.store = storeSplit(n.store, ex, r);
+  if (n.bars.some((b) => b.ts < ex)) n.bars = n.bars.map((b) => (b.ts < ex ? Object.freeze(adjustBar(b, r)) : b));
   if (n.prevClose !== null && n.prevCloseTs !== null && n.prevCloseTs < ex) n.prevClose /= r;
   if (n.lastPrice !== null && n.lastTs !== null && n.lastTs < ex) n.lastPrice /= r;
   // The day-anchored accumulators never need it: a split is applied only once a bar at or after exDate
@@ -164,17 +225,19 @@ function applyDueSplits(n: SymbolMarket, ts: number): void {
   for (const s of n.splits) if (!s.applied && s.exDateStartTs <= ts) applySplit(n, s);
 }
 
-/** Re-fold the day's accumulators from the compact store (a correction, a calendar or config change). */
+/**
+ * Re-fold the day's accumulators from the store (a correction, a calendar or config change): today's bars
+ * are the last barsToday stored bars while dayStoreComplete (the caller checks it).
+ */
 function refoldDay(n: SymbolMarket, day: MarketDay): void {
-  const store = n.dayBars;
-  const bars = storeBars(store);
+  const count = storeCount(n.store);
+  const first = count - n.barsToday;
   resetDay(n, day.date);
-  n.dayBars = store;
-  for (const b of bars) foldBar(n, b, day);
+  for (let i = first; i < count; i++) foldBar(n, storeBar(n.store, i), day);
 }
 
 function applyBar(prev: SymbolMarket, bar: MarketBar, day: MarketDay, config: MarketConfig): SymbolMarket {
-  const n: SymbolMarket = { ...prev };
+  const n = cloneRecord(prev);
   if (n.tradingDay !== day.date) {
     // The first bar of a new day: yesterday's last regular close becomes the previous close.
     if (n.lastRegularClose !== null) {
@@ -184,28 +247,47 @@ function applyBar(prev: SymbolMarket, bar: MarketBar, day: MarketDay, config: Ma
     resetDay(n, day.date);
   }
   if (n.splits.length > 0) applyDueSplits(n, bar.ts);
-  n.bars = appendBounded(n.bars, bar, ringCapacity(config.market));
-  n.window = windowAppend(n.window, bar, windowCapacity(config.market));
-  if (n.dayStoreComplete) {
-    if (n.barsToday < DAY_STORE_BARS_MAX) n.dayBars = storeAppend(n.dayBars, bar);
-    else n.dayStoreComplete = false;
-  }
   foldBar(n, bar, day);
+  n.bars = appendBounded(n.bars, bar, config.market.barRingSize);
+  n.store = storeTrimFront(storeAppend(n.store, bar), storeKeep(n, config));
+  // Past DAY_STORE_BARS_MAX bars in a day the oldest of them leave the store: the day can no longer be re-folded.
+  if (n.dayStoreComplete && n.barsToday > DAY_STORE_BARS_MAX && storeCount(n.store) < n.barsToday) n.dayStoreComplete = false;
   n.lastPrice = bar.close;
   n.lastTs = bar.ts;
-  if (!(globalThis as any).NOIND) n.indicators = computeIndicators(n, config.market);
-  return (globalThis as any).NOFREEZE ? n : Object.freeze(n);
+  n.indicators = computeIndicators(n, config.market);
+  return Object.freeze(n);
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Committing (immer).
 
+/**
+ * The per-bar commit of an existing symbol's record: structural sharing by hand (a new root, a new slot list,
+ * a new 32-record chunk, everything else shared), NOT immer. Measured on the 195,000-bar replay
+ * (bench-market.ts, this 2-core machine): one produce per bar here costs ~2-3 µs of CPU and ~2-3 KB of
+ * garbage per bar (proxies, scopes, maps), which alone would take the all-reducer replay past its 2 s
+ * budget; this commit costs ~0.2 µs. Every other transition (new symbol, correction, split, calendar, config,
+ * anomalies) goes through produce. The root is frozen like a produced one; the record was frozen by its builder.
+ */
+function commitBar(state: MarketState, slot: number, record: SymbolMarket, day: MarketDay): MarketState {
+  const c = slot >> SLOT_SHIFT;
+  const chunk = (state.slots[c] as SymbolMarket[]).slice();
+  chunk[slot & SLOT_MASK] = record;
+  const slots = state.slots.slice();
+  slots[c] = chunk;
+  return Object.freeze({
+    config: state.config,
+    overrides: state.overrides,
+    day,
+    slotOf: state.slotOf,
+    slots,
+    anomalies: state.anomalies,
+    anomalyCount: state.anomalyCount,
+  });
+}
+
 /** One produce: the record into its slot (a new symbol gets the next slot), and the day cache if it moved. */
 function commit(state: MarketState, symbol: string, slot: number | undefined, record: SymbolMarket, day?: MarketDay, anomaly?: Anomaly): MarketState {
-  if ((globalThis as any).HAND && slot !== undefined && anomaly === undefined) {
-    const slots = state.slots.slice(); const ch = (slots[slot >> SLOT_SHIFT] as SymbolMarket[]).slice(); ch[slot & SLOT_MASK] = record; slots[slot >> SLOT_SHIFT] = ch;
-    return { ...state, slots, day: day ?? state.day };
-  }
   return produce(state, (d) => {
     if (day !== undefined && day !== state.day) d.day = day;
     if (slot === undefined) {
@@ -241,8 +323,9 @@ function onBar(state: MarketState, e: Envelope<'market.bar'>): MarketState {
     });
   }
   const day = dayAt(state, e.ts);
-  const bar: MarketBar = { ts: e.ts, open: p.open, high: p.high, low: p.low, close: p.close, volume: p.volume, vwap: p.vwap };
-  return commit(state, p.symbol, slot, applyBar(prev ?? emptyRecord(p.symbol), bar, day, state.config), day);
+  const bar: MarketBar = Object.freeze({ ts: e.ts, open: p.open, high: p.high, low: p.low, close: p.close, volume: p.volume, vwap: p.vwap });
+  if (slot === undefined || prev === null) return commit(state, p.symbol, slot, applyBar(emptyRecord(p.symbol), bar, day, state.config), day);
+  return commitBar(state, slot, applyBar(prev, bar, day, state.config), day);
 }
 
 function onCorrection(state: MarketState, e: Envelope<'market.bar_correction'>): MarketState {
@@ -258,29 +341,28 @@ function onCorrection(state: MarketState, e: Envelope<'market.bar_correction'>):
   let bar: MarketBar = { ts: barTs, open: p.open, high: p.high, low: p.low, close: p.close, volume: p.volume, vwap: p.vwap };
   for (const split of s.splits) if (split.applied && split.exDateStartTs > barTs) bar = adjustBar(bar, split.ratio);
 
-  const ringIndex = indexOfTs(s.bars, barTs);
-  const today = s.tradingDay === null ? null : dayOfDate(state, s.tradingDay);
-  const isToday = today !== null && barTs >= today.startTs && barTs < today.endTs;
-  const at = isToday ? storeFind(s.dayBars, barTs) : null;
-  if (ringIndex < 0 && at === null) {
+  const index = storeFind(s.store, barTs);
+  if (index < 0) {
     return notKept(s.lastTs !== null && barTs > s.lastTs ? 'it is later than the latest bar' : 'no such bar is kept (never seen, or older than the recent bars and not of the current day)');
   }
+  const today = s.tradingDay === null ? null : dayOfDate(state, s.tradingDay);
+  const isToday = today !== null && barTs >= today.startTs && barTs < today.endTs;
 
-  const n: SymbolMarket = { ...s };
+  const n = cloneRecord(s);
+  n.store = storeReplace(s.store, index, bar);
+  const ringIndex = indexOfTs(s.bars, barTs);
   if (ringIndex >= 0) {
     n.bars = s.bars.slice();
-    n.bars[ringIndex] = bar;
-    n.window = windowFromBars(n.bars, s.window.length / WINDOW_FIELDS);
+    n.bars[ringIndex] = Object.freeze(bar);
   }
   let anomaly: Anomaly | undefined;
   if (isToday && today !== null) {
-    if (at !== null && s.dayStoreComplete) {
-      n.dayBars = storeReplace(s.dayBars, at, bar);
+    if (s.dayStoreComplete) {
       refoldDay(n, today);
     } else {
       anomaly = {
         seq: e.seq, type: e.type, symbol: p.symbol,
-        detail: `correction of the bar at ${barTs}: the day's store is incomplete (over ${DAY_STORE_BARS_MAX} bars), so session VWAP/high/low/opening range keep the uncorrected bar; recent bars corrected`,
+        detail: `correction of the bar at ${barTs}: today has over ${DAY_STORE_BARS_MAX} bars and its oldest are gone, so session VWAP/high/low/opening range keep the uncorrected bar; stored bar and windows corrected`,
       };
     }
   } else if (barTs === s.prevCloseTs) {
@@ -321,7 +403,7 @@ function onCorporateAction(state: MarketState, e: Envelope<'market.corporate_act
     exDate: p.exDate, exDateStartTs: dayWindow(p.exDate, state.config.session.timeZone).startTs, ratio: p.ratio,
     applied: false, seq: e.seq,
   };
-  const n: SymbolMarket = { ...prev };
+  const n = cloneRecord(prev);
   let splits = [...prev.splits, split];
   if (splits.length > SPLITS_KEPT_MAX) {
     const oldestApplied = splits.findIndex((s) => s.applied);
@@ -336,7 +418,6 @@ function onCorporateAction(state: MarketState, e: Envelope<'market.corporate_act
 
 /** Every record rebuilt for a new config or calendar: windows re-read, today re-folded when its day moved. */
 function rebuildAll(state: MarketState, config: MarketConfig, overrides: CalendarOverrides, seq: number, type: string): MarketState {
-  const capacity = ringCapacity(config.market);
   const days = new Map<string, { before: MarketDay; after: MarketDay }>();
   return produce(state, (d) => {
     d.config = config;
@@ -344,9 +425,9 @@ function rebuildAll(state: MarketState, config: MarketConfig, overrides: Calenda
     d.day = null;
     state.slots.forEach((chunk, c) => {
       chunk.forEach((s, i) => {
-        const n: SymbolMarket = { ...s };
-        if (n.bars.length > capacity) n.bars = n.bars.slice(n.bars.length - capacity);
-        n.window = windowFromBars(n.bars, windowCapacity(config.market));
+        const n = cloneRecord(s);
+        n.store = storeTrimFront(n.store, storeKeep(n, config));
+        if (config.market.barRingSize !== n.bars.length) n.bars = barsFromStore(n.store, config.market.barRingSize);
         if (s.tradingDay !== null) {
           let pair = days.get(s.tradingDay);
           if (pair === undefined) {

@@ -1,87 +1,112 @@
-// The compact per-day bar store of a symbol: the day's bars as flat number arrays in chunks, so appending a
-// bar copies at most one chunk (DAY_STORE_CHUNK_BARS bars) plus the chunk list, never the whole day, and a
-// correction can find any bar of the day by ts (binary search: bars are stored in strictly increasing ts).
-import { DAY_STORE_CHUNK_BARS, DAY_STORE_FIELDS, type MarketBar } from './types';
+// The compact bar store of a symbol: its recent bars (the "ring") and all of the current day's bars, as flat
+// number arrays in leaves of STORE_LEAF_BARS bars, oldest first. Appending copies one leaf (at most 112
+// numbers) and the leaf list, never the whole history; every leaf but the last is full, so bar i is at
+// leaves[i >> 4][(i & 15) * 7]; leaves are dropped only whole, from the front. Bars are stored in strictly
+// increasing ts, so a bar is found by binary search. Numbers, not objects: the window indicators read the
+// last 20-30 bars from contiguous memory (reading scattered bar objects cost ~2.5 µs per bar in the
+// 500-symbol replay), the store allocates ~1 KB per bar instead of ~3.5 KB, and a snapshot is smaller.
+import * as types from './types';
+import type { MarketBar } from './types';
 
-const CHUNK_LEN = DAY_STORE_CHUNK_BARS * DAY_STORE_FIELDS;
+// Module locals, not imported bindings: CommonJS output reads an imported binding through a getter call.
+const STORE_FIELDS = types.STORE_FIELDS;
+const STORE_LEAF_BARS = types.STORE_LEAF_BARS;
+const STORE_LEAF_SHIFT = types.STORE_LEAF_SHIFT;
 
-/** A copy of the store with the bar appended (the caller keeps ts strictly increasing). */
-export function storeAppend(chunks: readonly number[][], bar: MarketBar): number[][] {
-  const rec = [bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume, bar.vwap ?? 0];
-  const last = chunks[chunks.length - 1];
-  if (last === undefined || last.length >= CHUNK_LEN) return [...chunks, rec];
-  const next = chunks.slice();
-  next[next.length - 1] = last.concat(rec);
-  return next;
+const LEAF_LEN = STORE_LEAF_BARS * STORE_FIELDS;
+const LEAF_MASK = STORE_LEAF_BARS - 1;
+
+/** Field offsets of a stored bar. vwap 0 means none (a price is always > 0). */
+export const F_TS = 0;
+export const F_OPEN = 1;
+export const F_HIGH = 2;
+export const F_LOW = 3;
+export const F_CLOSE = 4;
+export const F_VOLUME = 5;
+export const F_VWAP = 6;
+
+export function storeCount(leaves: readonly number[][]): number {
+  const last = leaves[leaves.length - 1];
+  return last === undefined ? 0 : (leaves.length - 1) * STORE_LEAF_BARS + last.length / STORE_FIELDS;
 }
 
-export function storeCount(chunks: readonly number[][]): number {
-  const last = chunks[chunks.length - 1];
-  return last === undefined ? 0 : (chunks.length - 1) * DAY_STORE_CHUNK_BARS + last.length / DAY_STORE_FIELDS;
+/** Field `f` of bar `i` (0 = oldest kept). */
+export function storeField(leaves: readonly number[][], i: number, f: number): number {
+  return (leaves[i >> STORE_LEAF_SHIFT] as number[])[(i & LEAF_MASK) * STORE_FIELDS + f] as number;
 }
 
-/** The bar at a position (chunk index, field offset of the bar in the chunk). */
-export function storeBarAt(chunk: readonly number[], offset: number): MarketBar {
-  const vwap = chunk[offset + 6] as number;
+export function storeBar(leaves: readonly number[][], i: number): MarketBar {
+  const leaf = leaves[i >> STORE_LEAF_SHIFT] as number[];
+  const o = (i & LEAF_MASK) * STORE_FIELDS;
+  const vwap = leaf[o + F_VWAP] as number;
   return {
-    ts: chunk[offset] as number,
-    open: chunk[offset + 1] as number,
-    high: chunk[offset + 2] as number,
-    low: chunk[offset + 3] as number,
-    close: chunk[offset + 4] as number,
-    volume: chunk[offset + 5] as number,
+    ts: leaf[o + F_TS] as number,
+    open: leaf[o + F_OPEN] as number,
+    high: leaf[o + F_HIGH] as number,
+    low: leaf[o + F_LOW] as number,
+    close: leaf[o + F_CLOSE] as number,
+    volume: leaf[o + F_VOLUME] as number,
     vwap: vwap === 0 ? null : vwap,
   };
 }
 
-/** Where the bar starting at ts is, or null. */
-export function storeFind(chunks: readonly number[][], ts: number): { chunk: number; offset: number } | null {
-  let lo = 0;
-  let hi = chunks.length - 1;
-  // The last chunk whose first ts <= ts.
-  let found = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if ((chunks[mid]?.[0] ?? Infinity) <= ts) {
-      found = mid;
-      lo = mid + 1;
-    } else {
-      hi = mid - 1;
-    }
-  }
-  const chunk = chunks[found];
-  if (chunk === undefined) return null;
-  let a = 0;
-  let b = chunk.length / DAY_STORE_FIELDS - 1;
-  while (a <= b) {
-    const m = (a + b) >> 1;
-    const t = chunk[m * DAY_STORE_FIELDS] as number;
-    if (t === ts) return { chunk: found, offset: m * DAY_STORE_FIELDS };
-    if (t < ts) a = m + 1;
-    else b = m - 1;
-  }
-  return null;
-}
-
-/** A copy of the store with the bar at a position replaced (same ts). */
-export function storeReplace(chunks: readonly number[][], at: { chunk: number; offset: number }, bar: MarketBar): number[][] {
-  const next = chunks.slice();
-  const chunk = (chunks[at.chunk] as number[]).slice();
-  chunk[at.offset + 1] = bar.open;
-  chunk[at.offset + 2] = bar.high;
-  chunk[at.offset + 3] = bar.low;
-  chunk[at.offset + 4] = bar.close;
-  chunk[at.offset + 5] = bar.volume;
-  chunk[at.offset + 6] = bar.vwap ?? 0;
-  next[at.chunk] = chunk;
+/** A copy of the store with the bar appended (the caller keeps ts strictly increasing). */
+export function storeAppend(leaves: readonly number[][], bar: MarketBar): number[][] {
+  const last = leaves[leaves.length - 1];
+  const next = leaves.slice();
+  if (last === undefined || last.length >= LEAF_LEN) next.push([bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume, bar.vwap ?? 0]);
+  else next[next.length - 1] = last.concat(bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume, bar.vwap ?? 0);
   return next;
 }
 
-/** Every stored bar, in ts order. */
-export function storeBars(chunks: readonly number[][]): MarketBar[] {
-  const out: MarketBar[] = [];
-  for (const chunk of chunks) {
-    for (let o = 0; o < chunk.length; o += DAY_STORE_FIELDS) out.push(storeBarAt(chunk, o));
+/** Drop whole leaves from the front while at least `keep` bars remain. */
+export function storeTrimFront(leaves: number[][], keep: number): number[][] {
+  const drop = Math.floor((storeCount(leaves) - keep) / STORE_LEAF_BARS);
+  return drop > 0 ? leaves.slice(drop) : leaves;
+}
+
+/** Index of the bar starting at ts, or -1. */
+export function storeFind(leaves: readonly number[][], ts: number): number {
+  let lo = 0;
+  let hi = storeCount(leaves) - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = storeField(leaves, mid, F_TS);
+    if (t === ts) return mid;
+    if (t < ts) lo = mid + 1;
+    else hi = mid - 1;
   }
-  return out;
+  return -1;
+}
+
+/** A copy of the store with bar i replaced (same ts). */
+export function storeReplace(leaves: readonly number[][], i: number, bar: MarketBar): number[][] {
+  const next = leaves.slice();
+  const leaf = (leaves[i >> STORE_LEAF_SHIFT] as number[]).slice();
+  const o = (i & LEAF_MASK) * STORE_FIELDS;
+  leaf[o + F_OPEN] = bar.open;
+  leaf[o + F_HIGH] = bar.high;
+  leaf[o + F_LOW] = bar.low;
+  leaf[o + F_CLOSE] = bar.close;
+  leaf[o + F_VOLUME] = bar.volume;
+  leaf[o + F_VWAP] = bar.vwap ?? 0;
+  next[i >> STORE_LEAF_SHIFT] = leaf;
+  return next;
+}
+
+/** A copy of the store with every bar before `beforeTs` rescaled by a split: prices / ratio, volume x ratio. */
+export function storeSplit(leaves: readonly number[][], beforeTs: number, ratio: number): number[][] {
+  return leaves.map((leaf) => {
+    if ((leaf[F_TS] as number) >= beforeTs) return leaf;
+    const next = leaf.slice();
+    for (let o = 0; o < next.length && (next[o + F_TS] as number) < beforeTs; o += STORE_FIELDS) {
+      next[o + F_OPEN] = (next[o + F_OPEN] as number) / ratio;
+      next[o + F_HIGH] = (next[o + F_HIGH] as number) / ratio;
+      next[o + F_LOW] = (next[o + F_LOW] as number) / ratio;
+      next[o + F_CLOSE] = (next[o + F_CLOSE] as number) / ratio;
+      next[o + F_VOLUME] = (next[o + F_VOLUME] as number) * ratio;
+      if (next[o + F_VWAP] !== 0) next[o + F_VWAP] = (next[o + F_VWAP] as number) / ratio;
+    }
+    return next;
+  });
 }

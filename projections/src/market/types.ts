@@ -1,10 +1,10 @@
-// The market projection's state shapes: per symbol, the recent bars, the day's compact bar store, the
+// The market projection's state shapes: per symbol, the compact store of recent and today's bars, the
 // day-anchored accumulators and the indicators a strategy reads. Plain JSON data only (snapshots are JSON
 // round trips): no Map/Set/class, no undefined, no NaN.
 import type { EngineConfig } from '@axiom/events';
 import type { Anomaly, CalendarOverrides } from '../session';
 
-/** One minute bar as kept in state; the same shape as the strategy contract's StrategyBar. */
+/** One minute bar as read from the store; the same shape as the strategy contract's StrategyBar. */
 export interface MarketBar {
   /** Bar start, ms UTC. */
   ts: number;
@@ -65,16 +65,19 @@ export interface SplitRecord {
 export interface SymbolMarket {
   symbol: string;
   /**
-   * Recent bars, oldest first; the last is the latest bar. A bounded array across days, split-adjusted, of at
-   * most ringCapacity(config) = max(barRingSize, slopeBars, rangeBars, volumeSpikeWindowBars + 1) bars.
+   * The last barRingSize bars, oldest first, the latest last, as frozen objects: the strategy context's bars,
+   * handed out without copying (recentBars). A bounded array replaced on each bar (120 references copied);
+   * materializing them from the store on each read instead measured ~4 µs per read.
    */
   bars: MarketBar[];
   /**
-   * [close, high, low, volume] of the last windowCapacity(config) bars (the tail of `bars`), flat, oldest first:
-   * the window indicators read this contiguous array instead of ~70 bar objects scattered in the heap (in the
-   * 500-symbol replay those cache misses cost ~2.5 µs per bar).
+   * The bar store (store.ts): the recent bars across days (at least ringCapacity(config) =
+   * max(barRingSize, slopeBars, rangeBars, volumeSpikeWindowBars + 1)) and every bar of tradingDay (up to
+   * DAY_STORE_BARS_MAX), oldest first, split-adjusted. Leaves of STORE_LEAF_BARS bars, each a flat number
+   * array of STORE_FIELDS per bar: [ts, open, high, low, close, volume, vwap or 0 (prices are > 0, so 0 means
+   * none)]. The indicator windows, corrections and splits work on it; the last stored bar is the latest bar.
    */
-  window: number[];
+  store: number[][];
   /** Last trade price = the latest bar's close; null before the first bar. */
   lastPrice: number | null;
   lastTs: number | null;
@@ -109,13 +112,7 @@ export interface SymbolMarket {
   lastRegularClose: number | null;
   lastRegularCloseTs: number | null;
 
-  /**
-   * tradingDay's bars in a compact store, so a correction can recompute the day's accumulators exactly:
-   * chunks of DAY_STORE_CHUNK_BARS bars, each a flat number array of DAY_STORE_FIELDS per bar
-   * [ts, open, high, low, close, volume, vwap or 0 (prices are > 0, so 0 means none)]. At most
-   * DAY_STORE_BARS_MAX bars; past that the store stops and dayStoreComplete turns false.
-   */
-  dayBars: number[][];
+  /** False once tradingDay had more than DAY_STORE_BARS_MAX bars: its oldest were dropped from the store. */
   dayStoreComplete: boolean;
   /** Splits seen for this symbol (pending and applied), at most SPLITS_KEPT_MAX, oldest first. */
   splits: SplitRecord[];
@@ -160,10 +157,11 @@ export interface MarketState {
 export const SLOT_CHUNK = 32;
 export const SLOT_SHIFT = 5;
 export const SLOT_MASK = SLOT_CHUNK - 1;
-export const DAY_STORE_FIELDS = 7;
-export const DAY_STORE_CHUNK_BARS = 32;
-/** A day has at most 1,440 minute bars. */
+/** Numbers per stored bar, and bars per leaf of the store (a power of two: bar i is in leaf i >> 4). */
+export const STORE_FIELDS = 7;
+export const STORE_LEAF_BARS = 16;
+export const STORE_LEAF_SHIFT = 4;
+/** Bars of one day the store keeps for exact corrections: a day has at most 1,440 minute bars. */
 export const DAY_STORE_BARS_MAX = 1_440;
 export const SPLITS_KEPT_MAX = 16;
-/** Values per bar in SymbolMarket.window. */
-export const WINDOW_FIELDS = 4;
+

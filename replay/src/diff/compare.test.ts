@@ -1,45 +1,72 @@
 import type { AnyEvent } from '@axiom/events';
-import { divergenceList, firstDivergentGroup } from './compare';
+import { firstDifferenceInGroup, multisetDifference, notableDifference } from './compare';
 import { configDifferences } from './config-diff';
 import { mergeCurves, type DiffReport } from './diff';
 import { marketInputLine, normalizedEvent, notableLine, type MarketGroup } from './fold';
 import { chartSeries } from './html';
 
-// The pure parts of diff: group alignment, the divergence list's multiset difference, config differences by
-// path, curve merging, the chart series and the normalization that makes two run ids compare equal.
-
-const group = (i: number, hash: string, notable: string[] = [], market: string | null = `bar S ${i}`): MarketGroup => ({
-  market, ts: 1_000 * i, symbol: market === null ? null : 'S', firstSeq: i * 10 + 1, lastSeq: i * 10 + 9, hash, notable: [...notable].sort(),
-});
+// The pure parts of diff: group comparison (first difference, the divergence list's multiset difference),
+// config differences by path, curve merging, the chart series and the normalization that makes two run ids
+// compare equal.
 
 const ev = (e: Partial<AnyEvent> & Pick<AnyEvent, 'type' | 'payload'>): AnyEvent =>
   ({ seq: 1, ts: 60_000, kind: 'decision', causedBy: null, hash: 'h', recordedAt: 0, ...e }) as AnyEvent;
 
-describe('firstDivergentGroup', () => {
-  it('is -1 for the same groups, else the first index whose hash or market differs, or where one run ends', () => {
-    const a = [group(0, 'x', [], null), group(1, 'y'), group(2, 'z')];
-    expect(firstDivergentGroup(a, a.map((g) => ({ ...g })))).toBe(-1);
-    expect(firstDivergentGroup(a, [a[0]!, { ...a[1]!, hash: 'q' }, a[2]!])).toBe(1);
-    expect(firstDivergentGroup(a, [a[0]!, a[1]!, { ...a[2]!, market: 'bar T 2' }])).toBe(2);
-    expect(firstDivergentGroup(a, a.slice(0, 2))).toBe(2);
-    expect(firstDivergentGroup([], [])).toBe(-1);
+const barAt = (seq: number, symbol = 'S', close = 10): AnyEvent => ev({
+  seq, ts: seq * 60_000, kind: 'input', type: 'market.bar', payload: { symbol, open: close, high: close, low: close, close, volume: 100, vwap: close, trades: 1 },
+});
+const signalAt = (seq: number, causedBy: number, refPrice = 10): AnyEvent => ev({
+  seq, ts: causedBy * 60_000 + 60_000, causedBy, type: 'signal.emitted',
+  payload: { symbol: 'S', strategy: 'x', strategyVersion: '1', side: 'buy', reason: 'r', refPrice, takeProfitPrice: 11, stopLossPrice: 9 },
+});
+const cancelAt = (seq: number, causedBy: number, runId: string): AnyEvent => ev({
+  seq, causedBy, type: 'cancel.requested', payload: { clientOrderId: `ax-${runId}-7`, reason: 'timeout' },
+});
+const groupOf = (index: number, events: AnyEvent[], notable: string[] = []): MarketGroup => ({
+  index, market: events[0]?.type === 'market.bar' ? events[0] : null, marketText: null, events, notable: [...notable].sort(),
+});
+
+describe('firstDifferenceInGroup', () => {
+  it('is null for the same events (run ids normalized, run.started ignored)', () => {
+    const a = groupOf(3, [barAt(10), cancelAt(11, 10, 'aaaa1111')]);
+    const b = groupOf(3, [barAt(10), cancelAt(11, 10, 'bbbb2222')]);
+    expect(firstDifferenceInGroup(a, b, ['aaaa1111'], ['bbbb2222'])).toBeNull();
+    expect(firstDifferenceInGroup(a, b, [], [])).not.toBeNull();
+  });
+
+  it('names the first differing event, its seq, ts and symbol, and each side\'s transaction', () => {
+    const a = groupOf(3, [barAt(10), signalAt(11, 10, 10), cancelAt(12, 10, 'r1')]);
+    const b = groupOf(3, [barAt(10), signalAt(11, 10, 11)]);
+    const f = firstDifferenceInGroup(a, b, ['r1'], ['r1'])!;
+    expect(f).toMatchObject({ seq: 11, ts: 11 * 60_000, symbol: 'S', group: 3, market: 'bar S 600000 10 10 10 10 100 10 1', marketTs: 600_000 });
+    expect(f.a.event).toMatchObject({ seq: 11, type: 'signal.emitted' });
+    expect(f.a.input).toMatchObject({ seq: 10, type: 'market.bar' });
+    expect(f.a.decisions.map((d) => d.seq)).toEqual([11, 12]);
+    expect(f.b.decisions.map((d) => d.seq)).toEqual([11]);
+  });
+
+  it('when one side has no event at the position (its transaction ended, or its run did)', () => {
+    const a = groupOf(3, [barAt(10), signalAt(11, 10)]);
+    const b = groupOf(3, [barAt(10)]);
+    const f = firstDifferenceInGroup(a, b, [], [])!;
+    expect(f.seq).toBe(11);
+    expect(f.b).toEqual({ event: null, input: null, decisions: [] });
+    expect(firstDifferenceInGroup(null, groupOf(4, [barAt(13)]), [], [])).toMatchObject({ seq: 13, group: 4, a: { event: null } });
   });
 });
 
-describe('divergenceList', () => {
-  it('lists groups whose notable lines differ as multiset differences, keeps at most max, counts all', () => {
-    const a = [group(0, 'a'), group(1, 'a', ['S fill buy 5 @ 10', 'S order entry buy 5 limit', 'S signal x buy @ 10']), group(2, 'a', ['S fill buy 5 @ 10', 'S fill buy 5 @ 10']), group(3, 'a', ['same'])];
-    const b = [group(0, 'b'), group(1, 'b', ['S signal x buy @ 10']), group(2, 'b', ['S fill buy 5 @ 10']), group(3, 'b', ['same']), group(4, 'b', ['S exit (stop_loss)'])];
-    const r = divergenceList(a, b);
-    expect(r.count).toBe(3);
-    expect(r.shown).toEqual([
-      { group: 1, ts: 1_000, symbol: 'S', onlyA: ['S fill buy 5 @ 10', 'S order entry buy 5 limit'], onlyB: [] },
-      { group: 2, ts: 2_000, symbol: 'S', onlyA: ['S fill buy 5 @ 10'], onlyB: [] },
-      { group: 4, ts: 4_000, symbol: 'S', onlyA: [], onlyB: ['S exit (stop_loss)'] },
-    ]);
-    const capped = divergenceList(a, b, 1);
-    expect(capped.count).toBe(3);
-    expect(capped.shown.map((d) => d.group)).toEqual([1]);
+describe('notableDifference', () => {
+  it('is the multiset difference of the notable lines, or null when they are the same', () => {
+    const a = groupOf(1, [barAt(5)], ['S fill buy 5 @ 10', 'S order entry buy 5 limit', 'S signal x buy @ 10', 'S fill buy 5 @ 10']);
+    const b = groupOf(1, [barAt(5)], ['S signal x buy @ 10', 'S fill buy 5 @ 10']);
+    expect(notableDifference(a, b)).toEqual({ group: 1, ts: 300_000, symbol: 'S', onlyA: ['S fill buy 5 @ 10', 'S order entry buy 5 limit'], onlyB: [] });
+    expect(notableDifference(a, a)).toBeNull();
+    expect(notableDifference(groupOf(2, [barAt(6)]), groupOf(2, [barAt(6)]))).toBeNull();
+    expect(notableDifference(null, groupOf(2, [barAt(6)], ['S exit (stop_loss)']))).toMatchObject({ onlyA: [], onlyB: ['S exit (stop_loss)'] });
+  });
+
+  it('multisetDifference keeps duplicates apart', () => {
+    expect(multisetDifference(['a', 'a', 'b'], ['a', 'c'])).toEqual({ onlyA: ['a', 'b'], onlyB: ['c'] });
   });
 });
 
@@ -92,6 +119,12 @@ describe('event lines', () => {
     expect(normalizedEvent(created('aaaa1111', 5), ['aaaa1111'])).toBe(normalizedEvent(created('bbbb2222', 7), ['bbbb2222']));
     expect(normalizedEvent(created('aaaa1111', 5), ['aaaa1111'])).toContain('ax-<run>-12');
     expect(normalizedEvent(created('aaaa1111', 5), [])).not.toBe(normalizedEvent(created('bbbb2222', 5), []));
+  });
+
+  it('an engine.halted error is compared by its first line (the stack depends on the call site)', () => {
+    const halted = (error: string) => ev({ type: 'engine.halted', payload: { reason: 'step failed on market.bar (seq 5)', error } });
+    expect(normalizedEvent(halted('TypeError: x\n    at a (/one/place.ts:1:1)'), [])).toBe(normalizedEvent(halted('TypeError: x\n    at b (/other/place.ts:9:9)'), []));
+    expect(normalizedEvent(halted('TypeError: x\n    at a'), [])).not.toBe(normalizedEvent(halted('TypeError: y\n    at a'), []));
   });
 
   it('notable lines: signals, rejections, orders, fills, exits; nothing for bars and requests', () => {

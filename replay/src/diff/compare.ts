@@ -1,9 +1,9 @@
-// Align two folded runs by their market groups and find where they part: whether their market inputs are the
-// same, the first divergence (the exact first event that differs, with the transaction around it on each
-// side), and the list of market groups where what the engine did (signals, orders, fills, exits) differs.
+// Compare two runs one market group at a time: whether the market inputs are the same, the first divergence
+// (the exact first event that differs, with the transaction around it on each side), and whether what the
+// engine did in a group (signals, orders, fills, exits) differs. Pure functions over two groups; diff.ts
+// walks the two cursors in lockstep and calls them.
 import type { AnyEvent } from '@axiom/events';
-import type { Journal } from '@axiom/journal';
-import { normalizedEvent, type MarketGroup, type RunFold } from './fold';
+import { marketInputLine, normalizedEvent, type MarketGroup } from './fold';
 
 /** Divergence entries kept in a report (the count is always complete). */
 export const DIVERGENCES_SHOWN_MAX = 200;
@@ -40,9 +40,9 @@ export interface FirstDivergence {
   /** ts of the first differing event (A's, else B's). */
   ts: number;
   symbol: string | null;
-  /** 0-based market group index (group 0 holds the events before the first market input). */
+  /** The market group: 0 before the first market input, else the number of the market input that opened it. */
   group: number;
-  /** The market input that opened the group (null for group 0). */
+  /** The market input that opened the group (null for group 0), as a person reads it. */
   market: string | null;
   marketTs: number;
   a: SideAtDivergence;
@@ -58,58 +58,71 @@ export interface DivergenceEntry {
   onlyB: string[];
 }
 
-export function compareInputs(a: RunFold, b: RunFold): InputsComparison {
-  const same = a.inputsHash === b.inputsHash && a.marketInputs === b.marketInputs;
-  let firstDifference: InputsComparison['firstDifference'] = null;
-  if (!same) {
-    const ma = a.groups.filter((g) => g.market !== null);
-    const mb = b.groups.filter((g) => g.market !== null);
-    const n = Math.max(ma.length, mb.length);
-    for (let i = 0; i < n; i++) {
-      const x = ma[i]?.market ?? null;
-      const y = mb[i]?.market ?? null;
-      if (x !== y) {
-        firstDifference = { index: i, a: x, b: y };
-        break;
-      }
-    }
-  }
-  return { same, aHash: a.inputsHash, bHash: b.inputsHash, aCount: a.marketInputs, bCount: b.marketInputs, firstDifference };
+/** The market input of a group as a person reads it, or null (group 0, or a run that ended). */
+export function marketOf(g: MarketGroup | null): string | null {
+  if (g === null || g.market === null) return null;
+  return marketInputLine(g.market);
 }
 
-/** Index of the first group whose events differ (by hash, or one run has a group the other lacks); -1 if none. */
-export function firstDivergentGroup(a: readonly MarketGroup[], b: readonly MarketGroup[]): number {
-  const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === undefined || y === undefined || x.hash !== y.hash || x.market !== y.market) return i;
-  }
-  return -1;
+const lineOf = (e: AnyEvent): EventLine => ({ seq: e.seq, ts: e.ts, kind: e.kind, type: e.type, causedBy: e.causedBy, payload: e.payload });
+
+const symbolIn = (e: AnyEvent | null): string | null => {
+  const s = (e?.payload as { symbol?: unknown } | undefined)?.symbol;
+  return typeof s === 'string' ? s : null;
+};
+
+/**
+ * The first event that differs between two aligned groups (every earlier group matched event for event, so
+ * positions in the group align), or null when they are the same. run.started is compared as configuration,
+ * not as behavior, and the run ids inside client order ids are normalized away.
+ */
+export function firstDifferenceInGroup(
+  ga: MarketGroup | null, gb: MarketGroup | null, idsA: readonly string[], idsB: readonly string[],
+): FirstDivergence | null {
+  const ea = ga?.events ?? [];
+  const eb = gb?.events ?? [];
+  const xa = ea.filter((e) => e.type !== 'run.started');
+  const xb = eb.filter((e) => e.type !== 'run.started');
+  let k = 0;
+  while (k < xa.length && k < xb.length && normalizedEvent(xa[k]!, idsA) === normalizedEvent(xb[k]!, idsB)) k++;
+  if (k === xa.length && k === xb.length) return null;
+  const da = xa[k] ?? null;
+  const db = xb[k] ?? null;
+  const side = (events: readonly AnyEvent[], at: AnyEvent | null): SideAtDivergence => {
+    if (at === null) return { event: null, input: null, decisions: [] };
+    let start = events.indexOf(at);
+    while (start > 0 && events[start]!.kind !== 'input') start--;
+    const input = events[start]!.kind === 'input' ? events[start]! : null;
+    const decisions: EventLine[] = [];
+    for (let i = start + (input === null ? 0 : 1); i < events.length && events[i]!.kind === 'decision'; i++) decisions.push(lineOf(events[i]!));
+    return { event: lineOf(at), input: input === null ? null : lineOf(input), decisions };
+  };
+  const first = (da ?? db)!;
+  const g = (ga ?? gb)!;
+  return {
+    seq: first.seq,
+    ts: first.ts,
+    symbol: symbolIn(da) ?? symbolIn(db) ?? symbolIn(g.market),
+    group: g.index,
+    market: marketOf(g),
+    marketTs: g.market?.ts ?? 0,
+    a: side(ea, da),
+    b: side(eb, db),
+  };
 }
 
-/** Groups where the notable lines differ, as multiset differences; at most `max` kept, all counted. */
-export function divergenceList(a: readonly MarketGroup[], b: readonly MarketGroup[], max = DIVERGENCES_SHOWN_MAX): { count: number; shown: DivergenceEntry[] } {
-  const shown: DivergenceEntry[] = [];
-  let count = 0;
-  const n = Math.max(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a[i];
-    const y = b[i];
-    const na = x?.notable ?? [];
-    const nb = y?.notable ?? [];
-    if (na.length === 0 && nb.length === 0) continue;
-    if (na.length === nb.length && na.every((l, k) => l === nb[k])) continue;
-    count++;
-    if (shown.length >= max) continue;
-    const { onlyA, onlyB } = multisetDifference(na, nb);
-    shown.push({ group: i, ts: (x ?? y)!.ts, symbol: (x ?? y)!.symbol, onlyA, onlyB });
-  }
-  return { count, shown };
+/** The group's entry in the divergence list when the notable lines of A and B differ, else null. */
+export function notableDifference(ga: MarketGroup | null, gb: MarketGroup | null): DivergenceEntry | null {
+  const na = ga?.notable ?? [];
+  const nb = gb?.notable ?? [];
+  if (na.length === 0 && nb.length === 0) return null;
+  if (na.length === nb.length && na.every((l, k) => l === nb[k])) return null;
+  const g = (ga ?? gb)!;
+  return { group: g.index, ts: g.market?.ts ?? 0, symbol: symbolIn(g.market), ...multisetDifference(na, nb) };
 }
 
 /** Both inputs sorted. */
-function multisetDifference(a: readonly string[], b: readonly string[]): { onlyA: string[]; onlyB: string[] } {
+export function multisetDifference(a: readonly string[], b: readonly string[]): { onlyA: string[]; onlyB: string[] } {
   const onlyA: string[] = [];
   const onlyB: string[] = [];
   let i = 0;
@@ -123,53 +136,4 @@ function multisetDifference(a: readonly string[], b: readonly string[]): { onlyA
     }
   }
   return { onlyA, onlyB };
-}
-
-const lineOf = (e: AnyEvent): EventLine => ({ seq: e.seq, ts: e.ts, kind: e.kind, type: e.type, causedBy: e.causedBy, payload: e.payload });
-
-/**
- * The exact first differing event inside the first divergent group: re-read that group from both journals
- * (everything before it matched event for event, so positions in the group align) and compare pairwise.
- */
-export function locateFirstDivergence(
-  ja: Journal, jb: Journal, fa: RunFold, fb: RunFold, group: number,
-): FirstDivergence {
-  const ga = fa.groups[group];
-  const gb = fb.groups[group];
-  const readGroup = (j: Journal, g: MarketGroup | undefined) =>
-    g === undefined || g.firstSeq === 0 ? [] : [...j.read({ fromSeq: g.firstSeq, toSeq: g.lastSeq, validate: false })];
-  const ea = readGroup(ja, ga);
-  const eb = readGroup(jb, gb);
-  const idsA = fa.runStarted.map((r) => r.payload.runId);
-  const idsB = fb.runStarted.map((r) => r.payload.runId);
-  // run.started is compared as configuration, not as behavior (fold.ts leaves it out of the group hash).
-  const xa = ea.filter((e) => e.type !== 'run.started');
-  const xb = eb.filter((e) => e.type !== 'run.started');
-  let k = 0;
-  while (k < xa.length && k < xb.length && normalizedEvent(xa[k]!, idsA) === normalizedEvent(xb[k]!, idsB)) k++;
-  const da = xa[k] ?? null;
-  const db = xb[k] ?? null;
-  const side = (events: readonly AnyEvent[], at: AnyEvent | null): SideAtDivergence => {
-    if (at === null) return { event: null, input: null, decisions: [] };
-    const idx = events.indexOf(at);
-    let start = idx;
-    while (start > 0 && events[start]!.kind !== 'input') start--;
-    const input = events[start]!.kind === 'input' ? events[start]! : null;
-    const decisions: EventLine[] = [];
-    for (let i = start + (input === null ? 0 : 1); i < events.length && events[i]!.kind === 'decision'; i++) decisions.push(lineOf(events[i]!));
-    return { event: lineOf(at), input: input === null ? null : lineOf(input), decisions };
-  };
-  const first = da ?? db;
-  const symbolIn = (e: AnyEvent | null) => {
-    const s = (e?.payload as { symbol?: unknown } | undefined)?.symbol;
-    return typeof s === 'string' ? s : null;
-  };
-  const g = ga ?? gb!;
-  return {
-    seq: first?.seq ?? Math.min(fa.lastSeq, fb.lastSeq) + 1,
-    ts: first?.ts ?? g.ts,
-    symbol: symbolIn(da) ?? symbolIn(db) ?? g.symbol,
-    group, market: g.market, marketTs: g.ts,
-    a: side(ea, da), b: side(eb, db),
-  };
 }

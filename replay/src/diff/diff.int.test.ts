@@ -127,7 +127,7 @@ describe('diffJournals', () => {
     }
     expect(err).toBeInstanceOf(ReplayUsageError);
     expect((err as ReplayUsageError).problem).toBe('different_inputs');
-    expect((err as Error).message).toMatch(/did not see the same market inputs .*first difference at market input #1: A bar AAA .* \/ B bar AAA .*--allow-different-inputs/);
+    expect((err as Error).message).toMatch(/did not see the same market inputs.*first difference at market input #1: A bar AAA .* \/ B bar AAA .*--allow-different-inputs/);
 
     const r = diffJournals(a, c, { allowDifferentInputs: true });
     expect(r.inputs.same).toBe(false);

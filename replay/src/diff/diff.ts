@@ -1,8 +1,9 @@
 // `axiom diff A B`: compare two runs (backtests, replays, a live day and its re-drive) that saw the same
-// market inputs. Each journal is folded once (fold.ts); the runs are aligned by market group; the report says
-// whether the inputs are the same (refused when not, unless allowed), where the runs first part, where their
-// behavior differs, per-symbol and total figures A vs B (the backtest's own RunStats), both equity curves, and
-// the configuration differences recorded in each run.started.
+// market inputs. Both journals are streamed once, in lockstep by market group (fold.ts), in constant memory
+// apart from the equity curves and the kept divergences. The report says whether the inputs are the same (the
+// walk stops and refuses at the first differing market input, unless allowed), where the runs first part,
+// where their behavior differs, per-symbol and total figures A vs B (the backtest's own RunStats), both equity
+// curves, and the configuration differences recorded in each run.started.
 //
 // Reads are trusted (no per-payload schema validation): diff reports, it proves nothing, and a row that is not
 // JSON still fails the read. `axiom journal verify` and `axiom replay --verify` are the proofs.
@@ -11,11 +12,11 @@ import { openJournal, type Journal } from '@axiom/journal';
 import type { RunSummary, SymbolStats } from '../backtest';
 import { ReplayUsageError } from '../verify';
 import {
-  compareInputs, divergenceList, firstDivergentGroup, locateFirstDivergence, DIVERGENCES_SHOWN_MAX,
-  type DivergenceEntry, type FirstDivergence, type InputsComparison,
+  firstDifferenceInGroup, marketOf, notableDifference, DIVERGENCES_SHOWN_MAX, type DivergenceEntry, type FirstDivergence,
+  type InputsComparison,
 } from './compare';
 import { configDifferences, type ConfigDifference } from './config-diff';
-import { foldRun, type RunFold } from './fold';
+import { RunCursor, type RunTotals } from './fold';
 
 export interface DiffOptions {
   /** Compare runs whose market inputs differ (reported as a warning) instead of refusing. */
@@ -101,26 +102,49 @@ export function diffJournals(pathA: string, pathB: string, opts: DiffOptions = {
   let jb: Journal | null = null;
   try {
     jb = openJournal(pathB, { durability: 'batched', readOnly: true });
-    const fa = foldRun(ja, pathA, { onProgress: (s, l) => opts.onProgress?.('A', s, l) });
-    const fb = foldRun(jb, pathB, { onProgress: (s, l) => opts.onProgress?.('B', s, l) });
-    const inputs = compareInputs(fa, fb);
-    if (!inputs.same && opts.allowDifferentInputs !== true) {
-      const d = inputs.firstDifference;
-      throw new ReplayUsageError('different_inputs',
-        `the two runs did not see the same market inputs (A: ${fa.marketInputs} inputs, sha256 ${fa.inputsHash.slice(0, 16)}…; B: ${fb.marketInputs}, ${fb.inputsHash.slice(0, 16)}…)` +
-        (d === null ? '' : `; first difference at market input #${d.index + 1}: A ${d.a ?? '(none)'} / B ${d.b ?? '(none)'}`) +
-        '. Pass --allow-different-inputs to compare them anyway');
+    const ca = new RunCursor(ja, pathA, { onProgress: (s, l) => opts.onProgress?.('A', s, l) });
+    const cb = new RunCursor(jb, pathB, { onProgress: (s, l) => opts.onProgress?.('B', s, l) });
+    const maxShown = opts.maxDivergences ?? DIVERGENCES_SHOWN_MAX;
+    let firstDivergence: FirstDivergence | null = null;
+    let firstInputDifference: InputsComparison['firstDifference'] = null;
+    const shown: DivergenceEntry[] = [];
+    let divergent = 0;
+    // The lockstep walk: group i of A beside group i of B, until both runs end.
+    for (;;) {
+      const ga = ca.nextGroup();
+      const gb = cb.nextGroup();
+      if (ga === null && gb === null) break;
+      const index = (ga ?? gb)!.index;
+      if (firstInputDifference === null && index > 0 && ga?.marketText !== gb?.marketText) {
+        firstInputDifference = { index: index - 1, a: marketOf(ga), b: marketOf(gb) };
+        if (opts.allowDifferentInputs !== true) {
+          ca.close();
+          cb.close();
+          throw new ReplayUsageError('different_inputs',
+            `the two runs did not see the same market inputs: first difference at market input #${index}: A ${firstInputDifference.a ?? '(none: the run ended)'} / B ${firstInputDifference.b ?? '(none: the run ended)'}` +
+            '. Pass --allow-different-inputs to compare them anyway');
+        }
+      }
+      firstDivergence ??= firstDifferenceInGroup(ga, gb, ca.runIds, cb.runIds);
+      const d = notableDifference(ga, gb);
+      if (d !== null) {
+        divergent++;
+        if (shown.length < maxShown) shown.push(d);
+      }
     }
-    const group = firstDivergentGroup(fa.groups, fb.groups);
-    const firstDivergence = group < 0 ? null : locateFirstDivergence(ja, jb, fa, fb, group);
-    const divergences = divergenceList(fa.groups, fb.groups, opts.maxDivergences ?? DIVERGENCES_SHOWN_MAX);
+    const fa = ca.finish();
+    const fb = cb.finish();
+    const inputs: InputsComparison = {
+      same: firstInputDifference === null, aHash: fa.inputsHash, bHash: fb.inputsHash, aCount: fa.marketInputs, bCount: fb.marketInputs,
+      firstDifference: firstInputDifference,
+    };
     return {
       a: header(fa),
       b: header(fb),
       inputs: { ...inputs, comparedAnyway: !inputs.same },
       identical: firstDivergence === null,
       firstDivergence,
-      divergences,
+      divergences: { count: divergent, shown },
       configDifferences: configDifferences(fa.runStarted.at(-1), fb.runStarted.at(-1)),
       totals: { a: totals(fa.summary), b: totals(fb.summary) },
       perSymbol: perSymbolRows(fa, fb),
@@ -133,13 +157,13 @@ export function diffJournals(pathA: string, pathB: string, opts: DiffOptions = {
   }
 }
 
-function header(f: RunFold): RunHeader {
+function header(f: RunTotals): RunHeader {
   const r = f.runStarted.at(-1)?.payload;
   return {
     path: f.path, runId: r?.runId ?? null, mode: r?.mode ?? null, runStartedCount: f.runStarted.length,
     configHash: r?.configHash ?? null, dataSource: r?.dataSource ?? null, codeVersion: r?.codeVersion ?? null,
     lastSeq: f.lastSeq, lastHash: f.lastHash, events: f.events, inputsHash: f.inputsHash, marketInputs: f.marketInputs,
-    foldMs: f.elapsedMs,
+    foldMs: f.foldMs,
   };
 }
 
@@ -156,7 +180,7 @@ function totals(s: RunSummary): Totals {
 const emptySide = (): SymbolSide => ({ bars: 0, signals: 0, rejected: {}, orders: 0, fills: 0, trades: 0, wins: 0, realizedPnl: 0, ordersByFinalState: {} });
 
 /** Symbols where either run did anything (a signal, an order, a fill, a trade), largest PnL difference first. */
-function perSymbolRows(fa: RunFold, fb: RunFold): SymbolRow[] {
+function perSymbolRows(fa: RunTotals, fb: RunTotals): SymbolRow[] {
   const symbols = new Set([...Object.keys(fa.summary.perSymbol), ...Object.keys(fb.summary.perSymbol)]);
   const rows: SymbolRow[] = [];
   const active = (s: SymbolSide) => s.signals > 0 || s.orders > 0 || s.fills > 0 || s.trades > 0;

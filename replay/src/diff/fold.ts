@@ -1,9 +1,9 @@
-// One pass over one run's journal for `axiom diff`: fold the state (the same reducers as recovery), feed the
-// backtest's RunStats one transaction at a time (so diff reports the figures `axiom backtest` prints), and cut
-// the run into market groups — a market input and everything that follows it up to the next market input.
-// Two runs over the same bars have the same groups, so a group index aligns them even after their seqs part.
-// Per group it keeps only what the comparison needs: the market input's text, a hash of every event in the
-// group (ids that embed the run id normalized), and a short digest of the notable things the engine did.
+// One run's side of `axiom diff`: a cursor that streams the journal once, folds the state (the same reducers
+// as recovery), feeds the backtest's RunStats one transaction at a time (so diff reports the figures
+// `axiom backtest` prints), and hands out the run cut into market groups — a market input and everything after
+// it up to the next market input (group 0: what precedes the first one). Two runs over the same bars have the
+// same groups, so the diff walks both cursors in lockstep, one group at a time, in constant memory: only the
+// current group's events are held.
 import { createHash } from 'node:crypto';
 import type { AnyEvent, OrderStatus } from '@axiom/events';
 import type { Journal } from '@axiom/journal';
@@ -18,7 +18,7 @@ export function isMarketInput(e: AnyEvent): boolean {
   return e.type === 'market.bar' || e.type === 'market.bar_correction' || e.type === 'market.corporate_action';
 }
 
-/** The text of a market input that identifies it (what two runs must agree on), without seq or run ids. */
+/** A market input as a person reads it (reports only; the comparison uses `marketText`). */
 export function marketInputLine(e: AnyEvent): string {
   switch (e.type) {
     case 'market.bar': {
@@ -38,42 +38,20 @@ export function marketInputLine(e: AnyEvent): string {
   }
 }
 
-export interface MarketGroup {
-  /** The market input's line; null for group 0 (the events before the first market input). */
-  market: string | null;
-  /** ts and symbol of the market input (0 / null for group 0). */
-  ts: number;
-  symbol: string | null;
-  firstSeq: number;
-  lastSeq: number;
-  /** sha256 (16 hex) of the group's normalized events: equal hashes = the engine did exactly the same. */
-  hash: string;
-  /** What the engine did that a trader cares about, one short line each, sorted; empty for most groups. */
-  notable: readonly string[];
+/** What identifies a market input for the comparison and the inputs hash: type, ts and payload, no seq. */
+export function marketText(e: AnyEvent): string {
+  return `${e.type} ${e.ts} ${JSON.stringify(e.payload)}`;
 }
 
-export interface RunFold {
-  path: string;
-  lastSeq: number;
-  lastHash: string;
-  events: number;
-  runStarted: RunStarted[];
-  /** sha256 over every market input line, in order. */
-  inputsHash: string;
-  marketInputs: number;
-  groups: MarketGroup[];
-  summary: RunSummary;
-  /** Per symbol: orders by the final state they reached. */
-  ordersByFinalState: Record<string, Partial<Record<OrderStatus, number>>>;
-  state: EngineState;
-  elapsedMs: number;
-}
-
-const NONE: readonly string[] = Object.freeze([]);
-
-/** The normalized text of an event for the exact comparison: no seq, no hash, no recordedAt, no run id. */
+/**
+ * The normalized text of an event for the exact comparison: no seq, no hash, no recordedAt, no run id. An
+ * engine.halted's error keeps its first line (name and message) only: the stack trace after it depends on
+ * where the code is installed and who called it (replay --verify compares it the same way).
+ */
 export function normalizedEvent(e: AnyEvent, runIds: readonly string[]): string {
-  let payload = JSON.stringify(e.payload);
+  let payload = e.type === 'engine.halted' && e.payload.error !== null
+    ? JSON.stringify({ ...e.payload, error: e.payload.error.split('\n', 1)[0] })
+    : JSON.stringify(e.payload);
   for (const id of runIds) if (payload.includes(id)) payload = payload.split(id).join('<run>');
   return `${e.kind} ${e.type} ${e.ts} ${payload}`;
 }
@@ -112,91 +90,157 @@ export function notableLine(e: AnyEvent): string | null {
   }
 }
 
-export interface FoldOptions {
+/** One market group of one run, as the lockstep walk sees it. */
+export interface MarketGroup {
+  /** 0 for the events before the first market input; i for the group opened by market input #i. */
+  index: number;
+  /** The market input that opened the group (null for group 0) and its comparison text. */
+  market: AnyEvent | null;
+  marketText: string | null;
+  /** Every event of the group in seq order (the market input first). */
+  events: AnyEvent[];
+  /** What the engine did that a trader cares about, one line each, sorted. */
+  notable: string[];
+}
+
+/** What a run's cursor knows once it has been read to the end. */
+export interface RunTotals {
+  path: string;
+  lastSeq: number;
+  lastHash: string;
+  events: number;
+  runStarted: RunStarted[];
+  /** sha256 over every market input's text, in order. */
+  inputsHash: string;
+  marketInputs: number;
+  summary: RunSummary;
+  /** Per symbol: orders by the final state they reached. */
+  ordersByFinalState: Record<string, Partial<Record<OrderStatus, number>>>;
+  state: EngineState;
+  /** Time spent reading and folding this run (its share of the lockstep walk). */
+  foldMs: number;
+}
+
+export interface CursorOptions {
   /** Validate every payload on read (default false: diff reads trusted journals; see diff.ts). */
   readonly validate?: boolean;
   readonly onProgress?: (seq: number, lastSeq: number) => void;
 }
 
-export function foldRun(journal: Journal, path: string, opts: FoldOptions = {}): RunFold {
-  const t0 = performance.now();
-  const lastSeq = journal.lastSeq();
-  const lastHash = journal.lastHash();
-  const stats = new RunStats();
-  const orderFinal = new Map<string, { symbol: string; status: OrderStatus }>();
-  const runStarted: RunStarted[] = [];
-  const runIds: string[] = [];
-  const groups: MarketGroup[] = [];
-  const inputs = createHash('sha256');
-  let marketInputs = 0;
+export class RunCursor {
+  readonly lastSeq: number;
+  readonly lastHash: string;
+  readonly runStarted: RunStarted[] = [];
+  /** Run ids seen so far (normalized away in the exact comparison). */
+  readonly runIds: string[] = [];
+  private events = 0;
+  private marketInputs = 0;
+  private readonly inputs = createHash('sha256');
+  private state: EngineState = initialEngineState();
+  private readonly stats = new RunStats();
+  private readonly orderFinal = new Map<string, { symbol: string; status: OrderStatus }>();
+  private txn: AnyEvent[] = [];
+  private readonly iterator: Iterator<AnyEvent>;
+  /** The market input read ahead: it opens the next group. */
+  private peeked: AnyEvent | null = null;
+  private exhausted = false;
+  private nextIndex = 0;
+  private foldMs = 0;
 
-  let state = initialEngineState();
-  let events = 0;
-  // The open transaction (an input and its decisions) and the open group.
-  let txn: AnyEvent[] = [];
-  // Group 0 always exists (empty when the journal starts with a market input), so group i is the one opened by
-  // market input #i (1-based) in every run. firstSeq 0 marks an empty group.
-  let group: { market: string | null; ts: number; symbol: string | null; firstSeq: number; lastSeq: number; hash: ReturnType<typeof createHash>; notable: string[] | null } | null =
-    { market: null, ts: 0, symbol: null, firstSeq: 0, lastSeq: 0, hash: createHash('sha256'), notable: null };
+  constructor(journal: Journal, readonly path: string, private readonly opts: CursorOptions = {}) {
+    this.lastSeq = journal.lastSeq();
+    this.lastHash = journal.lastHash();
+    this.iterator = journal.read({ toSeq: this.lastSeq > 0 ? this.lastSeq : undefined, validate: opts.validate === true });
+  }
 
-  const closeTxn = () => {
-    if (txn.length === 0) return;
-    stats.observe(txn, state);
-    for (const e of txn) {
+  /** The next market group, or null after the last one. Group 0 is always returned first (maybe empty). */
+  nextGroup(): MarketGroup | null {
+    const t0 = performance.now();
+    const index = this.nextIndex;
+    let market: AnyEvent | null = null;
+    if (index > 0) {
+      if (this.peeked === null) return null;
+      market = this.peeked;
+      this.peeked = null;
+    }
+    const events: AnyEvent[] = [];
+    let notable: string[] | null = null;
+    const take = (e: AnyEvent) => {
+      this.consume(e);
+      events.push(e);
+      const n = notableLine(e);
+      if (n !== null) (notable ??= []).push(n);
+    };
+    let text: string | null = null;
+    if (market !== null) {
+      text = marketText(market);
+      this.inputs.update(text).update('\n');
+      this.marketInputs++;
+      take(market);
+    }
+    while (!this.exhausted) {
+      const r = this.iterator.next();
+      if (r.done === true) {
+        this.exhausted = true;
+        break;
+      }
+      if (isMarketInput(r.value)) {
+        this.peeked = r.value;
+        break;
+      }
+      take(r.value);
+    }
+    this.nextIndex++;
+    this.foldMs += performance.now() - t0;
+    return { index, market, marketText: text, events, notable: notable === null ? [] : (notable as string[]).sort() };
+  }
+
+  private consume(e: AnyEvent): void {
+    this.events++;
+    if (e.kind === 'input') this.closeTxn();
+    if (e.type === 'run.started') {
+      this.runStarted.push(e);
+      if (!this.runIds.includes(e.payload.runId)) this.runIds.push(e.payload.runId);
+    }
+    this.state = evolve(this.state, e);
+    this.txn.push(e);
+    if (this.opts.onProgress !== undefined && (this.events & 0xffff) === 0) this.opts.onProgress(e.seq, this.lastSeq);
+  }
+
+  private closeTxn(): void {
+    if (this.txn.length === 0) return;
+    this.stats.observe(this.txn, this.state);
+    for (const e of this.txn) {
       const id = (e.payload as { clientOrderId?: unknown }).clientOrderId;
       if (typeof id === 'string') {
-        const o = getOrder(state.orders, id);
-        if (o !== undefined) orderFinal.set(id, { symbol: o.symbol, status: o.status });
+        const o = getOrder(this.state.orders, id);
+        if (o !== undefined) this.orderFinal.set(id, { symbol: o.symbol, status: o.status });
       }
     }
-    txn = [];
-  };
-  const closeGroup = () => {
-    if (group === null) return;
-    groups.push({
-      market: group.market, ts: group.ts, symbol: group.symbol, firstSeq: group.firstSeq, lastSeq: group.lastSeq,
-      hash: group.hash.digest('hex').slice(0, 16), notable: group.notable === null ? NONE : group.notable.sort(),
-    });
-    group = null;
-  };
-
-  const read = journal.read({ toSeq: lastSeq > 0 ? lastSeq : undefined, validate: opts.validate === true });
-  for (const e of read) {
-    events++;
-    if (e.kind === 'input') closeTxn();
-    if (e.type === 'run.started') {
-      runStarted.push(e);
-      if (!runIds.includes(e.payload.runId)) runIds.push(e.payload.runId);
-    }
-    if (isMarketInput(e)) {
-      closeGroup();
-      const line = marketInputLine(e);
-      inputs.update(line).update('\n');
-      marketInputs++;
-      const symbol = (e.payload as { symbol: string }).symbol;
-      group = { market: line, ts: e.ts, symbol, firstSeq: e.seq, lastSeq: e.seq, hash: createHash('sha256'), notable: null };
-    }
-    const g = group!;
-    if (g.firstSeq === 0) g.firstSeq = e.seq;
-    g.lastSeq = e.seq;
-    // run.started carries the config, which is compared separately; everything else must match exactly.
-    if (e.type !== 'run.started') g.hash.update(normalizedEvent(e, runIds)).update('\n');
-    const n = notableLine(e);
-    if (n !== null) (g.notable ??= []).push(n);
-    state = evolve(state, e);
-    txn.push(e);
-    if (opts.onProgress !== undefined && (events & 0xffff) === 0) opts.onProgress(e.seq, lastSeq);
+    this.txn = [];
   }
-  closeTxn();
-  closeGroup();
 
-  const ordersByFinalState: Record<string, Partial<Record<OrderStatus, number>>> = {};
-  for (const { symbol, status } of orderFinal.values()) {
-    const s = (ordersByFinalState[symbol] ??= {});
-    s[status] = (s[status] ?? 0) + 1;
+  /** Read whatever is left (the walk may stop early), close the last transaction, and return the totals. */
+  finish(): RunTotals {
+    while (this.nextGroup() !== null);
+    this.closeTxn();
+    (this.iterator as Partial<Iterator<AnyEvent>>).return?.();
+    const ordersByFinalState: Record<string, Partial<Record<OrderStatus, number>>> = {};
+    for (const { symbol, status } of this.orderFinal.values()) {
+      const s = (ordersByFinalState[symbol] ??= {});
+      s[status] = (s[status] ?? 0) + 1;
+    }
+    return {
+      path: this.path, lastSeq: this.lastSeq, lastHash: this.lastHash, events: this.events, runStarted: this.runStarted,
+      inputsHash: this.inputs.digest('hex'), marketInputs: this.marketInputs, summary: this.stats.summary(this.state),
+      ordersByFinalState, state: this.state, foldMs: this.foldMs,
+    };
   }
-  return {
-    path, lastSeq, lastHash, events, runStarted, inputsHash: inputs.digest('hex'), marketInputs, groups,
-    summary: stats.summary(state), ordersByFinalState, state, elapsedMs: performance.now() - t0,
-  };
+
+  /** Stop without reading further (a refusal): releases the journal's read statement. */
+  close(): void {
+    (this.iterator as Partial<Iterator<AnyEvent>>).return?.();
+    this.exhausted = true;
+    this.peeked = null;
+  }
 }

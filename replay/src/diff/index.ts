@@ -2,13 +2,13 @@
 // per-symbol and total figures, equity curves, config differences — as text, JSON or one offline HTML file.
 export { diffJournals, mergeCurves, type DiffOptions, type DiffReport, type RunHeader, type Totals, type SymbolRow, type SymbolSide } from './diff';
 export {
-  compareInputs, divergenceList, firstDivergentGroup, locateFirstDivergence, DIVERGENCES_SHOWN_MAX,
+  firstDifferenceInGroup, notableDifference, multisetDifference, marketOf, DIVERGENCES_SHOWN_MAX,
   type InputsComparison, type FirstDivergence, type DivergenceEntry, type SideAtDivergence, type EventLine,
 } from './compare';
 export { configDifferences, flatten, runDescription, type ConfigDifference } from './config-diff';
 export {
-  foldRun, isMarketInput, marketInputLine, normalizedEvent, notableLine, MARKET_INPUT_TYPES,
-  type RunFold, type MarketGroup, type FoldOptions,
+  RunCursor, isMarketInput, marketInputLine, marketText, normalizedEvent, notableLine, MARKET_INPUT_TYPES,
+  type RunTotals, type MarketGroup, type CursorOptions,
 } from './fold';
 export { formatDiff, totalsRows, eventText, TEXT_DIVERGENCES_MAX, TEXT_SYMBOLS_MAX } from './format';
 export { renderDiffHtml, chartSeries, uplotSources, SERIES_COLORS, HTML_SYMBOLS_MAX } from './html';

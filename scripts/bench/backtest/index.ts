@@ -3,7 +3,7 @@
 // minute bars — in bars/s and events/s, beside two baselines measured in the same run on the same journal:
 // the evolve-only replay rate (reducers alone) and a plain batched SQLite insert of the same rows.
 // Run: pnpm bench:backtest [--reps N] [--quick]
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -123,6 +123,8 @@ function main(): void {
     const rnd = prng(20261125);
     const dayDir = join(work, 'day500');
     const yearDir = join(work, 'year1');
+    mkdirSync(dayDir);
+    mkdirSync(yearDir);
     const symbols = Array.from({ length: quick ? 50 : 500 }, (_, i) => `S${String(i).padStart(3, '0')}`);
     writeBarDay(join(dayDir, '2025-03-12.parquet'), generateDay('2025-03-12', symbols, rnd, new Map()));
     const prices = new Map<string, number>();

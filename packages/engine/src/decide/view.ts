@@ -140,17 +140,25 @@ export function lastPrice(s: EngineState, symbol: string): number | null {
   return symbolMarket(s.market, symbol)?.lastPrice ?? null;
 }
 
-/** What a strategy may see: this symbol's recent bars and indicators, frozen (strategies cannot write state). */
+/**
+ * What a strategy may see: this symbol's recent bars and indicators, frozen (strategies cannot write state).
+ * The bar records are the market slice's own, frozen in place (reducers replace bars, never edit them), so
+ * the context costs one short array copy per bar rather than a copy of every bar.
+ */
 export function strategyContext(s: EngineState, symbol: string, ts: number): Omit<StrategyContext<unknown>, 'params'> {
   const m = symbolMarket(s.market, symbol);
-  const bars: StrategyBar[] = [];
-  if (m !== undefined) for (const b of recentBars(m)) bars.push(Object.freeze({ ts: b.ts, open: b.open, high: b.high, low: b.low, close: b.close, volume: b.volume, vwap: b.vwap }));
+  const bars: readonly StrategyBar[] = m === undefined ? [] : freezeAll(m.bars);
   const ind = marketOf(s, symbol)?.indicators;
-  return Object.freeze({ symbol, ts, bars: Object.freeze(bars), indicators: Object.freeze(ind!) });
+  return Object.freeze({ symbol, ts, bars, indicators: Object.freeze(ind!) });
 }
 
-function recentBars(m: NonNullable<ReturnType<typeof symbolMarket>>): readonly StrategyBar[] {
-  return m.bars;
+function freezeAll(bars: readonly StrategyBar[]): readonly StrategyBar[] {
+  for (let i = bars.length - 1; i >= 0; i--) {
+    const b = bars[i]!;
+    if (Object.isFrozen(b)) break; // older bars were frozen when they were newest
+    Object.freeze(b);
+  }
+  return Object.freeze(bars.slice());
 }
 
 // ---- account, risk, broker ------------------------------------------------------------------------------
