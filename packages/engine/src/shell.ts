@@ -37,6 +37,21 @@ export interface Handled {
   readonly decisions: readonly DecisionEvent[];
 }
 
+/**
+ * The error text journaled with a halt: the message and the stack frames inside the engine (above the
+ * shell), so the same bug on the same input journals the same text wherever the shell was called from.
+ */
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const frames = (err.stack ?? '').split('\n').slice(1);
+  const inside: string[] = [];
+  for (const f of frames) {
+    if (f.includes('Engine.handle')) break;
+    inside.push(f.trim().replace(/\(.*[/\\](packages|projections|journal|replay)[/\\]/, '($1/'));
+  }
+  return `${err.name}: ${err.message}\n${inside.join('\n')}`;
+}
+
 export class Engine {
   private stateNow: EngineState;
   private deadline: number | null = null;
@@ -66,7 +81,7 @@ export class Engine {
       decisions = r.decisions;
     } catch (err) {
       // A bug in what reads the input must not lose the input: journal it with the halt, then stop trading.
-      const error = err instanceof Error ? `${err.name}: ${err.message}\n${err.stack ?? ''}` : String(err);
+      const error = describeError(err);
       const halted = { type: 'engine.halted', ts: nowOf(input), payload: { reason: `step failed on ${input.type} (seq ${seq})`, error: error.slice(0, 65536) } } as const;
       decisions = [halted];
       next = this.foldAfterFailure(envelope, halted, seq);

@@ -44,7 +44,10 @@ export interface StrategyContext<P> {
   readonly symbol: string;
   /** Start of the current bar, ms UTC (time as data: strategies read no clock). */
   readonly ts: number;
-  /** Recent bars of this symbol, oldest first; the last one is the current bar. */
+  /**
+   * Recent bars of this symbol, oldest first; the last one is the current bar. At least `warmupBars + 1`
+   * bars once that many exist (the engine gives every strategy the longest warmup among those running).
+   */
   readonly bars: readonly StrategyBar[];
   readonly indicators: StrategyIndicators;
   readonly params: Readonly<P>;

@@ -39,7 +39,8 @@ const rec = (s: MarketState, symbol = 'SPY'): SymbolMarket => {
 describe('market reducer: bars', () => {
   it('starts empty and returns the same state object for events it does not read', () => {
     const s = initialMarketState();
-    expect(s).toMatchObject({ slots: [], slotOf: {}, anomalies: [], anomalyCount: 0, day: null });
+    expect(s).toMatchObject({ slots: [], anomalies: [], anomalyCount: 0, day: null });
+    expect(marketSymbols(s)).toEqual([]);
     expect(s.config.market.barRingSize).toBe(120);
     for (const e of [
       journalEvent('timer.fired', 1, { purpose: 'x' }),

@@ -65,12 +65,6 @@ export interface SplitRecord {
 export interface SymbolMarket {
   symbol: string;
   /**
-   * The last barRingSize bars, oldest first, the latest last, as frozen objects: the strategy context's bars,
-   * handed out without copying (recentBars). A bounded array replaced on each bar (120 references copied);
-   * materializing them from the store on each read instead measured ~4 µs per read.
-   */
-  bars: MarketBar[];
-  /**
    * The bar store (store.ts): the recent bars across days (at least ringCapacity(config) =
    * max(barRingSize, slopeBars, rangeBars, volumeSpikeWindowBars + 1)) and every bar of tradingDay (up to
    * DAY_STORE_BARS_MAX), oldest first, split-adjusted. Leaves of STORE_LEAF_BARS bars, each a flat number
@@ -146,8 +140,11 @@ export interface MarketState {
   overrides: CalendarOverrides;
   /** The day of the latest bar, reused while bars stay in its window (derived from overrides and config). */
   day: MarketDay | null;
-  /** Symbol -> slot, in order of first appearance; the record is slots[slot >> 5][slot & 31]. */
-  slotOf: Record<string, number>;
+  /**
+   * Symbol -> slot (order of first appearance), in SLOT_INDEX_BUCKETS buckets by a hash of the symbol, so a
+   * new symbol copies one small bucket, not an index of every symbol. The record is slots[slot >> 5][slot & 31].
+   */
+  slotOf: Record<string, number>[];
   /** Symbol records in chunks of SLOT_CHUNK: a bar copies one chunk, not a 500-key object. */
   slots: SymbolMarket[][];
   anomalies: Anomaly[];
@@ -155,6 +152,7 @@ export interface MarketState {
 }
 
 export const SLOT_CHUNK = 32;
+export const SLOT_INDEX_BUCKETS = 64;
 export const SLOT_SHIFT = 5;
 export const SLOT_MASK = SLOT_CHUNK - 1;
 /** Numbers per stored bar, and bars per leaf of the store (a power of two: bar i is in leaf i >> 4). */

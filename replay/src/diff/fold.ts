@@ -65,13 +65,14 @@ export function notableLine(e: AnyEvent): string | null {
       return `${e.payload.symbol} rejected ${e.payload.strategy} ${e.payload.side} (${e.payload.gate})`;
     case 'order.created': {
       const p = e.payload;
-      const px = p.limitPrice !== null ? ` limit ${p.limitPrice}` : p.stopPrice !== null ? ` stop ${p.stopPrice}` : '';
+      const px = p.limitPrice !== null ? ` @ ${p.limitPrice}` : p.stopPrice !== null ? ` @ ${p.stopPrice}` : '';
       return `${p.symbol} order ${p.purpose} ${p.side} ${p.qty} ${p.orderType}${px}${p.purpose === 'entry' ? ` (attempt ${p.attempt})` : ''}`;
     }
     case 'broker.order_update': {
       const p = e.payload;
       if (p.fillQty === null || p.fillPrice === null) return null;
-      return `${p.symbol} fill ${p.side} ${p.fillQty} @ ${p.fillPrice}`;
+      // Simulated fills carry slippage arithmetic (168.15318299999998): six decimals read and compare the same.
+      return `${p.symbol} fill ${p.side} ${p.fillQty} @ ${Number(p.fillPrice.toFixed(6))}`;
     }
     case 'position.exit_requested':
       return `${e.payload.symbol} exit (${e.payload.reason})`;

@@ -21,10 +21,6 @@ const json = (v: unknown) => {
     return String(v);
   }
 };
-const counts = (r: Partial<Record<string, number>>) => {
-  const e = Object.entries(r).filter(([, n]) => (n ?? 0) > 0).sort((x, y) => (y[1] ?? 0) - (x[1] ?? 0));
-  return e.length === 0 ? '-' : e.map(([k, n]) => `${k} ${n}`).join(', ');
-};
 
 export function eventText(e: EventLine): string {
   return `seq ${e.seq} ${e.type} ${json(e.payload)}`;
@@ -43,6 +39,9 @@ function sideText(name: string, s: SideAtDivergence): string[] {
 export function totalsRows(a: Totals, b: Totals): Array<[string, string, string, string]> {
   const num = (x: number) => x.toLocaleString('en-US');
   const d = (x: number, y: number) => (y - x === 0 ? '' : `${y - x > 0 ? '+' : ''}${num(y - x)}`);
+  /** One row per key present in either run (a gate, a final order state), in a fixed order. */
+  const breakdown = (label: string, x: Partial<Record<string, number>>, y: Partial<Record<string, number>>): Array<[string, string, string, string]> =>
+    [...new Set([...Object.keys(x), ...Object.keys(y)])].sort().map((k) => [`${label} ${k}`, num(x[k] ?? 0), num(y[k] ?? 0), d(x[k] ?? 0, y[k] ?? 0)]);
   const dUsd = (x: number | null, y: number | null) => (x === null || y === null || y - x === 0 ? '' : signedUsd(y - x));
   return [
     ['net PnL', usd(a.netPnl), usd(b.netPnl), dUsd(a.netPnl, b.netPnl)],
@@ -53,8 +52,10 @@ export function totalsRows(a: Totals, b: Totals): Array<[string, string, string,
     ['exposure (time)', pct(a.exposureTimePct), pct(b.exposureTimePct), ''],
     ['exposure (mean gross)', pct(a.avgGrossExposurePct, 2), pct(b.avgGrossExposurePct, 2), ''],
     ['signals', num(a.signals), num(b.signals), d(a.signals, b.signals)],
-    ['rejected signals', `${a.rejected} (${counts(a.rejectedByGate)})`, `${b.rejected} (${counts(b.rejectedByGate)})`, d(a.rejected, b.rejected)],
-    ['orders', `${a.orders} (${counts(a.ordersByFinalState)})`, `${b.orders} (${counts(b.ordersByFinalState)})`, d(a.orders, b.orders)],
+    ['rejected signals', num(a.rejected), num(b.rejected), d(a.rejected, b.rejected)],
+    ...breakdown('  rejected by', a.rejectedByGate, b.rejectedByGate),
+    ['orders', num(a.orders), num(b.orders), d(a.orders, b.orders)],
+    ...breakdown('  orders ended', a.ordersByFinalState, b.ordersByFinalState),
     ['fills', num(a.fills), num(b.fills), d(a.fills, b.fills)],
     ['entries given up', num(a.entriesGaveUp), num(b.entriesGaveUp), d(a.entriesGaveUp, b.entriesGaveUp)],
     ['kill-switch / halts', `${a.killSwitchTrips} / ${a.halts}`, `${b.killSwitchTrips} / ${b.halts}`, ''],
@@ -92,8 +93,11 @@ export function formatDiff(r: DiffReport): string {
     out.push(...sideText('A did', f.a), ...sideText('B did', f.b));
   }
 
-  out.push('', `${'totals'.padEnd(24)} ${'A'.padStart(30)} ${'B'.padStart(30)} ${'B - A'.padStart(14)}`);
-  for (const [k, a, b, d] of totalsRows(r.totals.a, r.totals.b)) out.push(`  ${k.padEnd(22)} ${a.padStart(30)} ${b.padStart(30)} ${d.padStart(14)}`);
+  const rows = totalsRows(r.totals.a, r.totals.b);
+  const kw = Math.max(...rows.map((x) => x[0].length));
+  const vw = Math.max(16, ...rows.map((x) => Math.max(x[1].length, x[2].length)));
+  out.push('', `${'totals'.padEnd(kw + 2)} ${'A'.padStart(vw)} ${'B'.padStart(vw)} ${'B - A'.padStart(14)}`);
+  for (const [k, a, b, d] of rows) out.push(`  ${k.padEnd(kw)} ${a.padStart(vw)} ${b.padStart(vw)} ${d.padStart(14)}`);
 
   out.push('', `per symbol (${r.perSymbol.length} active${r.perSymbol.length > TEXT_SYMBOLS_MAX ? `, largest ${TEXT_SYMBOLS_MAX} PnL differences shown` : ''}):`);
   if (r.perSymbol.length > 0) {

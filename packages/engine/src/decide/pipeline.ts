@@ -217,7 +217,7 @@ function runStrategies(ctx: DecisionContext, input: Envelope<'market.bar'>, phas
   const cfg = V.config(ctx.state);
   const m = V.marketOf(ctx.state, symbol);
   if (m === null || m.barsToday < cfg.warmupBars) return; // DESIGN §4 step 5: no exceptions
-  const sctx = V.strategyContext(ctx.state, symbol, input.ts);
+  const sctx = V.strategyContext(ctx.state, symbol, input.ts, contextBars(ctx.deps.strategies, cfg.market.barRingSize));
   for (const strategy of ctx.deps.strategies) {
     if (m.barsToday < strategy.warmupBars) continue;
     const signal = strategy.onBar(sctx);
@@ -249,6 +249,13 @@ function runStrategies(ctx: DecisionContext, input: Envelope<'market.bar'>, phas
       reason: `entry attempt 1: limit at fair price (VWAP) ${limitPrice} for ${strategy.name}`,
     });
   }
+}
+
+/** Bars a strategy context carries: every strategy's warmup plus the current bar (at least 2), within the ring. */
+function contextBars(strategies: DecideDeps['strategies'], ringSize: number): number {
+  let n = 2;
+  for (const s of strategies) n = Math.max(n, s.warmupBars + 1);
+  return Math.min(n, ringSize);
 }
 
 /** DESIGN §4 step 7, in order. Sizing and buying power come after, from the sizer. */

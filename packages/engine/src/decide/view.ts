@@ -4,10 +4,10 @@ import { DEFAULTS, type EngineConfig, type OrderStatus, type PayloadOf, type Ses
 import {
   blockedReason as riskBlockedReason, cooldownBarsLeft, getEntry, getOrder, getPosition,
   indicatorsOf, isTerminalStatus, lossLimitBreached, nextDeadline as ordersNextDeadline, nextPhaseBoundary,
-  openPositions, phaseAt, sessionAt, snapshotOutstanding as brokerSnapshotOutstanding, symbolMarket, tradingDayOf,
+  openPositions, phaseAt, recentBars, sessionAt, snapshotOutstanding as brokerSnapshotOutstanding, symbolMarket, tradingDayOf,
   workingOrders as ordersWorking, type CalendarDay, type EngineState, type Order,
 } from '@axiom/projections';
-import type { StrategyBar, StrategyContext, StrategyIndicators } from '@axiom/strategies';
+import type { StrategyContext, StrategyIndicators } from '@axiom/strategies';
 import { reconcile as reconcileSnapshot } from './reconcile';
 
 export type OrderView = Order;
@@ -132,8 +132,7 @@ export function protectiveLevels(s: EngineState, symbol: string): { takeProfitPr
 export function marketOf(s: EngineState, symbol: string): { barsToday: number; indicators: StrategyIndicators } | null {
   const m = symbolMarket(s.market, symbol);
   if (m === undefined) return null;
-  const ind = indicatorsOf(m);
-  return { barsToday: m.barsToday, indicators: { ...ind, barsToday: m.barsToday } };
+  return { barsToday: m.barsToday, indicators: indicatorsOf(m) };
 }
 
 export function lastPrice(s: EngineState, symbol: string): number | null {
@@ -141,24 +140,14 @@ export function lastPrice(s: EngineState, symbol: string): number | null {
 }
 
 /**
- * What a strategy may see: this symbol's recent bars and indicators, frozen (strategies cannot write state).
- * The bar records are the market slice's own, frozen in place (reducers replace bars, never edit them), so
- * the context costs one short array copy per bar rather than a copy of every bar.
+ * What a strategy may see: this symbol's recent bars (the last `barsWanted`, at least the strategies'
+ * warmupBars + 1) and indicators, all frozen: strategies cannot write state.
  */
-export function strategyContext(s: EngineState, symbol: string, ts: number): Omit<StrategyContext<unknown>, 'params'> {
+export function strategyContext(s: EngineState, symbol: string, ts: number, barsWanted: number): Omit<StrategyContext<unknown>, 'params'> {
   const m = symbolMarket(s.market, symbol);
-  const bars: readonly StrategyBar[] = m === undefined ? [] : freezeAll(m.bars);
-  const ind = marketOf(s, symbol)?.indicators;
-  return Object.freeze({ symbol, ts, bars, indicators: Object.freeze(ind!) });
-}
-
-function freezeAll(bars: readonly StrategyBar[]): readonly StrategyBar[] {
-  for (let i = bars.length - 1; i >= 0; i--) {
-    const b = bars[i]!;
-    if (Object.isFrozen(b)) break; // older bars were frozen when they were newest
-    Object.freeze(b);
-  }
-  return Object.freeze(bars.slice());
+  if (m === undefined) throw new Error(`strategyContext: no market state for ${symbol}`);
+  // The indicators record is replaced, never edited, by the market slice: freezing it in place is safe.
+  return Object.freeze({ symbol, ts, bars: recentBars(m, barsWanted), indicators: Object.freeze(indicatorsOf(m)) });
 }
 
 // ---- account, risk, broker ------------------------------------------------------------------------------
