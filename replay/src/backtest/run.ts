@@ -9,6 +9,7 @@ import {
   CATALOG_VERSION, configHash as hashConfig, sha256Canonical, type EngineConfig, type InputDraft,
 } from '@axiom/events';
 import { Engine, type DecideDeps } from '@axiom/engine';
+import { calendarDayFor } from '@axiom/projections';
 import { openJournal, type Journal } from '@axiom/journal';
 import { instantiate, loadStrategy, type Strategy } from '@axiom/strategies';
 import { openBarSource, type Bar, type CorporateAction } from '../data';
@@ -73,9 +74,9 @@ export function runBacktest(opts: BacktestOptions): BacktestResult {
 
   const journal = openFresh(opts.out, opts.overwrite === true);
   try {
-    let scheduler!: Scheduler;
-    const broker = new SimBroker({ sink: (input) => scheduler.push(input), config: config.sim });
-    scheduler = new Scheduler({ bars: source.bars(), corporateActions: source.corporateActions(), broker });
+    // The broker's sink is only called after both exist (the closure reads `scheduler` at call time).
+    const broker = new SimBroker({ sink: (input) => scheduler.push(input), config: config.sim, closeMsOf: (date) => calendarDayFor(date)?.closeTs ?? null });
+    const scheduler = new Scheduler({ bars: source.bars(), corporateActions: source.corporateActions(), broker });
     const stats = new RunStats();
     const deps: DecideDeps = { strategies };
     let events = 0;

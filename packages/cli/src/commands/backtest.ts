@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { parseEngineConfig, type EngineConfig } from '@axiom/events';
-import { formatSummary, runBacktest, type BarInput } from '@axiom/replay';
+import { BarDataError, formatSummary, resolveStrategies, runBacktest, type BarInput } from '@axiom/replay';
 import { EXIT, UsageError } from '../exit';
 
 /** The bundled real sample (LEAN minute bars, converted to Parquet day files). */
@@ -66,6 +66,11 @@ export function loadConfig(file: string | undefined, strategies: string[] | unde
 
 function backtestAction(flags: BacktestFlags): number {
   const config = loadConfig(flags.config, flags.strategy);
+  try {
+    resolveStrategies(config); // fail fast, as a usage error, on an unknown strategy or bad params
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   let bars: BarInput;
   if (flags.inputsFrom !== undefined) {
     if (!existsSync(flags.inputsFrom)) throw new UsageError(`journal ${flags.inputsFrom} does not exist`);
@@ -81,7 +86,9 @@ function backtestAction(flags: BacktestFlags): number {
   const tty = process.stderr.isTTY === true && flags.progress !== false && flags.json !== true;
   const bar = tty ? new SingleBar({ format: 'backtest [{bar}] {value}/{total} days | {bars} bars | {events} events', hideCursor: true, clearOnComplete: true }, undefined) : null;
   let started = false;
-  const result = runBacktest({
+  let result: ReturnType<typeof runBacktest>;
+  try {
+    result = runBacktest({
     bars, out: flags.out, config, overwrite: flags.force === true,
     onProgress: (p) => {
       if (bar === null) return;
@@ -91,7 +98,15 @@ function backtestAction(flags: BacktestFlags): number {
       }
       bar.update(p.daysDone, { bars: p.bars.toLocaleString('en-US'), events: p.events.toLocaleString('en-US') });
     },
-  });
+    });
+  } catch (e) {
+    bar?.stop();
+    if (e instanceof BarDataError) {
+      process.stderr.write(`axiom backtest: bad bar data: ${e.message}\n`);
+      return EXIT.failed;
+    }
+    throw e;
+  }
   bar?.stop();
 
   if (flags.json) {
