@@ -230,6 +230,22 @@ describe('reconciliation', () => {
     expect(types(d)).not.toContain('engine.halted');
   });
 
+  it('after a restart, an order decided but never sent (crash before the send) is abandoned, never resent', () => {
+    const { h, decisions } = ready();
+    const entry = ofType(decisions, 'order.created')[0]!.payload; // PENDING: the process "died" before submitting
+    const restart = h.input({
+      type: 'run.started', ts: ny('09:51'),
+      payload: { runId: 'test0001', mode: 'live', config: h.state.config, configHash: h.state.run!.configHash, strategies: [], codeVersion: 'test', catalogVersion: 1, dataSource: 'test' },
+    });
+    expect(types(restart)).toEqual(['reconciliation.requested']);
+    const d = h.snapshot({ equity: 100_000 }, [], [], ny('09:51') + 100);
+    expect(ofType(d, 'reconciliation.applied')[0]!.payload.discrepancies[0]).toMatchObject({ kind: 'order_missing_at_broker', clientOrderId: entry.clientOrderId, action: 'abandon_order' });
+    expect(ofType(d, 'order.abandoned')[0]!.payload.clientOrderId).toBe(entry.clientOrderId);
+    expect(ofType(d, 'entry.gave_up')[0]!.payload).toMatchObject({ entryId: entry.entryId, filledQty: 0 });
+    expect(ofType(d, 'order.created')).toHaveLength(0);
+    expect(h.order(entry.clientOrderId).status).toBe('ABANDONED');
+  });
+
   it('requests a broker snapshot at startup, every 20 bar minutes, and checkpoints every 100', () => {
     const h = new Harness([]);
     expect(types(h.events.filter((e) => e.kind === 'decision'))).toEqual(['reconciliation.requested']);
