@@ -1,9 +1,6 @@
 // The composition: a generated day folds with no anomaly in the order/position/account/risk/broker slices,
 // ignored events leave slices untouched, the bar counters, run.started, snapshots (version refusal), and the
 // property that replay from zero equals replay from a JSON round-tripped snapshot at ANY seq plus the rest.
-// TEMPORARY until projections/src/session and market exist: use the real modules when present, else stubs.
-jest.mock('./session', () => { try { return jest.requireActual('./session'); } catch { return { initialSessionState: () => ({}), evolveSession: (s: unknown) => s }; } }, { virtual: true });
-jest.mock('./market', () => { try { return jest.requireActual('./market'); } catch { return { initialMarketState: () => ({}), evolveMarket: (s: unknown) => s }; } }, { virtual: true });
 import fc from 'fast-check';
 import { configHash, defaultEngineConfig, type AnyEvent } from '@axiom/events';
 import { arbChaosEvents, arbDayEvents, barPayload, EventBuilder, generateDayTxns, toEnvelopes } from './testing';

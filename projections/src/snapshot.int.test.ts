@@ -10,8 +10,6 @@ import { openJournal, type Journal } from '../../journal/src';
 import { generateDayTxns, toEnvelopes } from './testing';
 import { decodeSnapshot, encodeSnapshot, replay, stateHash } from '.';
 
-jest.mock('./session', () => { try { return jest.requireActual('./session'); } catch { return { initialSessionState: () => ({}), evolveSession: (s: unknown) => s }; } }, { virtual: true });
-jest.mock('./market', () => { try { return jest.requireActual('./market'); } catch { return { initialMarketState: () => ({}), evolveMarket: (s: unknown) => s }; } }, { virtual: true });
 
 let dir: string;
 let journal: Journal;

@@ -7,10 +7,7 @@
 // when a bar is corrected or a split rescales history.
 import * as store from './store';
 import * as types from './types';
-import {
-  type MarketBar, type MarketConfig, type MarketDay, type MarketIndicators,
-  type SymbolMarket,
-} from './types';
+import type { MarketBar, MarketConfig, MarketDay, MarketIndicators, SymbolMarket } from './types';
 
 // Hot-loop constants copied into module locals: an imported binding compiles (CommonJS, via swc or tsx) to a
 // getter call on the exporting module on every read, which measured ~20% of a bar's cost in these loops.

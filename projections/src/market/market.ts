@@ -15,13 +15,14 @@
 // * Bounded per symbol: store = max(ringCapacity, today's bars up to 1,440) + one leaf; splits <= 16.
 //
 // Performance (replay of 195,000 bars must stay well under the 2 s budget for all reducers): events the
-// slice does not read return the same state object; a bar builds the symbol's next record as a fresh frozen
-// object (O(1) accumulators, O(window) windows read from contiguous numbers, one 16-bar leaf of the store
-// copied) and commits it with one immer `produce` that drafts only the record's slot chunk (32 records):
-// records live in chunked slots, not in one 500-key object that a draft would copy on every bar. Freezing
-// the record tells immer not to walk into it (immer walks new unfrozen values looking for drafts). Records
-// are copied field by field (cloneRecord): an object spread of this 27-field record measured ~0.5 µs, the
-// literal ~0.05 µs. See bench-market.ts for the measurement.
+// slice does not read return the same state object. A bar of a known symbol builds the symbol's next record
+// as a fresh frozen object (O(1) accumulators, O(window) windows read from contiguous numbers, one 16-bar
+// leaf of the store copied) and commits it by hand (commitBar) — the one transition here not written with
+// immer, measured: the whole reducer at 1.2-1.4 µs/bar this way (3.6-3.8 µs/bar in runs where V8's young
+// generation stays small), 3.6-6.4 µs/bar with a produce per bar. Every other transition (a new symbol,
+// corrections, splits, calendar, config, anomalies) is a produce. Records sit in chunked slots, not in one
+// 500-key object, and are built field by field (cloneRecord: a spread of a record this size measured
+// ~0.5 µs, the literal ~0.05 µs). Measured with bench-market.ts.
 import { produce } from 'immer';
 import {
   EngineConfigSchema, defaultEngineConfig, type AnyEvent, type EngineConfig, type Envelope,
@@ -252,12 +253,11 @@ function applyBar(prev: SymbolMarket, bar: MarketBar, day: MarketDay, config: Ma
 // Committing (immer).
 
 /**
- * The per-bar commit of an existing symbol's record: structural sharing by hand (a new root, a new slot list,
- * a new 32-record chunk, everything else shared), NOT immer. Measured on the 195,000-bar replay
- * (bench-market.ts, this 2-core machine): one produce per bar here costs ~2-3 µs of CPU and ~2-3 KB of
- * garbage per bar (proxies, scopes, maps), which alone would take the all-reducer replay past its 2 s
- * budget; this commit costs ~0.2 µs. Every other transition (new symbol, correction, split, calendar, config,
- * anomalies) goes through produce. The root is frozen like a produced one; the record was frozen by its builder.
+ * The per-bar commit of a known symbol's record: structural sharing by hand (a new root, a new slot list, a
+ * new 32-record chunk; everything else shared), NOT immer. A produce here (three drafts: root, slot list,
+ * chunk) measured 2.4-5 µs per bar of CPU and garbage on this 2-core machine (bench-market.ts), enough to
+ * take the all-reducer replay past its 2 s budget; this costs ~0.2 µs. The root is frozen like a produced
+ * one (the record was frozen by its builder), so nothing downstream can tell the difference.
  */
 function commitBar(state: MarketState, slot: number, record: SymbolMarket, day: MarketDay): MarketState {
   const c = slot >> SLOT_SHIFT;

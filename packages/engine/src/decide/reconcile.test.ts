@@ -2,7 +2,7 @@ import { parseEngineConfig } from '@axiom/events';
 import { POSITION_RULES, positionRule } from './reconcile';
 
 describe('reconciliation decision table', () => {
-  const cases = [];
+  const cases: { engineFlat: boolean; brokerFlat: boolean; equal: boolean }[] = [];
   for (const engineFlat of [true, false]) for (const brokerFlat of [true, false]) for (const equal of [true, false]) cases.push({ engineFlat, brokerFlat, equal });
 
   it.each(cases)('exactly one rule matches %o', (c) => {
