@@ -65,7 +65,9 @@ export function evolveOrders(state: OrdersState, event: AnyEvent): OrdersState {
     case 'timer.fired':
       return onTimer(state, event);
     case 'session.phase_changed':
-      return event.payload.to === 'PRE_MARKET' ? prune(state, event.ts) : state;
+      // Every phase change sweeps finished orders older than the retention window, so state stays bounded
+      // even on data without pre-market bars (the first phase of such a day is WARMUP or ACTIVE).
+      return prune(state, event.ts);
     default:
       return state;
   }

@@ -12,7 +12,8 @@ import { getOrder, isLive, pmapEmpty, pmapGet, pmapSet, withAnomaly, type Applie
 import type { Leg, Position, PositionsState, Trade, TradeExitReason } from './types';
 
 /** Closed round trips kept in state (a 500-symbol day makes ~2,000); summaries beyond read the journal. */
-export const TRADES_KEPT_MAX = 10_000;
+/** Recent closed trades kept in state (for inspection; run statistics read trades from the journal). */
+export const TRADES_KEPT_MAX = 500;
 
 /** What the composition passes: the orders slice after this event, and the fill this event applied (if any). */
 export interface PositionsContext {

@@ -38,8 +38,8 @@ export function allRunStarted(journal: Journal): RunStarted[] {
   return out;
 }
 
-export function rebuildDeps(journal: Journal, toSeq?: number): RebuiltDeps {
-  const runStarted = latestRunStarted(journal, toSeq);
+export function rebuildDeps(journal: Journal, toSeq?: number, found?: RunStarted | null): RebuiltDeps {
+  const runStarted = found === undefined ? latestRunStarted(journal, toSeq) : found;
   if (runStarted === null) {
     throw new ReplayUsageError('no_run_started', 'the journal has no run.started event: the strategies and config that made its decisions are unknown, so they cannot be re-run');
   }

@@ -4,7 +4,8 @@
 // medians of the repetitions, beside the plain read + decode rate of the same journal:
 //   * recovery from the latest snapshot (open + restore + fold the tail: the live shell's start-up path)
 //   * recovery from zero (every event through the reducers)
-//   * `replay --verify` (hash-chain walk + step over every input + compare), events/s
+//   * `replay --verify` (one pass: hash-chain check + step over every input + compare), events/s, beside the
+//     engine's own step rate over the same inputs (verify's floor) and the journal's full chain walk
 //   * `replay --check-snapshots`
 //   * `diff` of the two full days
 // Targets: snapshot recovery < 200 ms; from zero < 2 s; verify >= 0.3x the read + decode rate; diff < 5 s.
@@ -13,12 +14,12 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEngineConfig, type EngineConfigInput } from '@axiom/events';
-import { recoverState } from '@axiom/engine';
+import { provisionalEnvelope, recoverState, step } from '@axiom/engine';
 import { openJournal, type Journal } from '@axiom/journal';
-import { decodeSnapshot, stateHash } from '@axiom/projections';
+import { decodeSnapshot, initialEngineState, stateHash } from '@axiom/projections';
 import { runBacktest, writeBarDay, type Bar } from '@axiom/replay';
 import { diffJournals } from '@axiom/replay/src/diff';
-import { checkSnapshots, verifyDecisions } from '@axiom/replay/src/verify';
+import { checkSnapshots, rebuildDeps, verifyDecisions } from '@axiom/replay/src/verify';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -153,16 +154,26 @@ function main(): void {
     const fromZeroTrusted = repeat(reps, () => time(() => withJournal(a, (j) => recoverState(j, { fromZero: true, trusted: true }))).ms);
     if (snapHash !== zeroHash) throw new Error(`recovery from the snapshot (${snapHash}) != from zero (${zeroHash})`);
 
-    let verifyRate = 0;
-    let verifyRateTotal = 0;
     const verify = repeat(reps, () => withJournal(a, (j) => {
       const r = time(() => verifyDecisions(j));
       if (!r.value.ok) throw new Error(`verify failed: ${JSON.stringify(r.value.mismatch).slice(0, 500)}`);
-      verifyRate = r.value.stats.eventsPerSec;
-      verifyRateTotal = r.value.stats.eventsPerSecTotal;
       return r.ms;
     }));
-    const verifyRates = { decisions: verifyRate, total: verifyRateTotal };
+    // What verify cannot go below: the engine's own step over every input (no chain check, no compare).
+    const stepOnly = repeat(reps, () => withJournal(a, (j) => {
+      const { deps } = rebuildDeps(j);
+      return time(() => {
+        let s = initialEngineState();
+        for (const e of j.read({ validate: false })) if (e.kind === 'input') s = step(s, provisionalEnvelope(e, e.seq, null), deps).state;
+        return s;
+      }).ms;
+    }));
+    // The journal's own full chain walk (`axiom journal verify`: every schema check), for reference.
+    const chainWalk = repeat(reps, () => withJournal(a, (j) => {
+      const r = time(() => j.verify());
+      if (!r.value.ok) throw new Error('journal verify failed');
+      return r.ms;
+    }));
     const checkSnaps = repeat(reps, () => withJournal(a, (j) => {
       const r = time(() => checkSnapshots(j));
       if (!r.value.ok) throw new Error('check-snapshots failed');
@@ -187,8 +198,9 @@ function main(): void {
       ['  of which: load + decode + hash-check the snapshot', `${ms(median(restoreOnly))} ms`, '', '', ''],
       ['recovery from zero (validated read + evolve)', `${ms(median(fromZero))} ms`, `${fmt(rate(median(fromZero)))} /s`, '< 2 s', median(fromZero) < 2000 ? 'met' : 'NOT MET'],
       ['recovery from zero, trusted read (validate: false)', `${ms(median(fromZeroTrusted))} ms`, `${fmt(rate(median(fromZeroTrusted)))} /s`, '', ''],
-      ['replay --verify, decision re-run (read + step + compare)', '', `${fmt(verifyRates.decisions)} /s`, `>= ${fmt(0.3 * readRate)} /s (0.3x)`, verifyRates.decisions >= 0.3 * readRate ? `met (${(verifyRates.decisions / readRate).toFixed(2)}x)` : `NOT MET (${(verifyRates.decisions / readRate).toFixed(2)}x)`],
-      ['replay --verify, whole (hash-chain walk + re-run)', `${ms(median(verify))} ms`, `${fmt(rate(median(verify)))} /s`, '', `${(rate(median(verify)) / readRate).toFixed(2)}x`],
+      ['engine step over every input from zero (no chain check, no compare): verify\'s floor', `${ms(median(stepOnly))} ms`, `${fmt(rate(median(stepOnly)))} /s`, '', `${(rate(median(stepOnly)) / readRate).toFixed(2)}x`],
+      ['replay --verify (one pass: read + chain check + step + compare + snapshots)', `${ms(median(verify))} ms`, `${fmt(rate(median(verify)))} /s`, `>= ${fmt(0.3 * readRate)} /s (0.3x)`, `${rate(median(verify)) >= 0.3 * readRate ? 'met' : 'NOT MET'} (${(rate(median(verify)) / readRate).toFixed(2)}x)`],
+      ['journal verify (full chain walk with schema checks), for reference', `${ms(median(chainWalk))} ms`, `${fmt(rate(median(chainWalk)))} /s`, '', ''],
       ['replay --check-snapshots (fold from zero + every snapshot)', `${ms(median(checkSnaps))} ms`, `${fmt(rate(median(checkSnaps)))} /s`, '', ''],
       [`diff of two full days (${fmt(events)} + ${fmt(btB.lastSeq)} events)`, `${ms(median(diff))} ms`, '', '< 5 s', median(diff) < 5000 ? 'met' : 'NOT MET'],
     ];

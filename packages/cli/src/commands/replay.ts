@@ -120,7 +120,7 @@ function replayAction(file: string, flags: ReplayFlags, io: ReplayCommandIo): nu
     if (flags.verify === true) {
       const bar = progressBar(io, flags, 'verify');
       try {
-        verify = verifyDecisions(j, { onProgress: (_phase, done, total) => bar.update(done, total) });
+        verify = verifyDecisions(j, { onProgress: (seq, last) => bar.update(seq, last) });
       } finally {
         bar.stop();
       }
@@ -139,7 +139,7 @@ function replayAction(file: string, flags: ReplayFlags, io: ReplayCommandIo): nu
     if (flags.checkSnapshots === true) {
       const bar = progressBar(io, flags, 'snapshots');
       try {
-        // After --verify walked the chain, the rows need no second validation.
+        // After --verify checked the chain, the rows need no second validation.
         snapshots = checkSnapshots(j, { trusted: verify !== null, onProgress: (seq, last) => bar.update(seq, last) });
       } finally {
         bar.stop();
