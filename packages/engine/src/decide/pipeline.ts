@@ -77,7 +77,14 @@ function runPipeline(ctx: DecisionContext, before: EngineState): void {
 // ---------------------------------------------------------------------------------------------------------
 // Session phase (DESIGN §4 step 4).
 
+/**
+ * The phase only moves forward in time. A bar is judged at its start (the 09:45 bar is ACTIVE) but handled
+ * at its end, so after a phase-boundary timer at 09:45:00 the 09:44 bars that arrive at that same instant
+ * must not roll the session back to WARMUP: an evaluation earlier than the current phase's start is ignored.
+ */
 function updatePhase(ctx: DecisionContext, phaseTs: number): void {
+  const since = ctx.state.session.phaseSinceTs;
+  if (since !== null && phaseTs < since && V.session(ctx.state).tradingDay !== null) return;
   const next = V.phaseFor(ctx.state, phaseTs);
   const cur = V.session(ctx.state);
   if (next.tradingDay === cur.tradingDay && next.phase === cur.phase) return;

@@ -41,6 +41,17 @@ describe('warmup and phases', () => {
     expect(types(h.input(bar('SPY', ny('09:45'), 100)))).toEqual(expect.arrayContaining(['session.phase_changed', 'signal.emitted', 'order.created']));
   });
 
+  it('a phase never moves backwards: bars of the minute before a boundary timer do not undo it', () => {
+    const h = new Harness([]);
+    h.snapshot({ equity: 100_000 });
+    h.warm('SPY', ny('09:43'), 10);
+    expect(ofType(h.timer(ny('09:45')), 'session.phase_changed')[0]!.payload.to).toBe('ACTIVE');
+    expect(types(h.input(bar('SPY', ny('09:44'), 100)))).not.toContain('session.phase_changed');
+    expect(types(h.input(bar('QQQ', ny('09:44'), 50)))).not.toContain('session.phase_changed');
+    expect(h.state.session.phase).toBe('ACTIVE');
+    expect(types(h.input(bar('SPY', ny('09:45'), 100)))).not.toContain('session.phase_changed');
+  });
+
   it('rejects signals in EOD_WARNING with the phase gate and runs no strategy after hours', () => {
     const h = new Harness([alwaysBuy()]);
     h.snapshot({ equity: 100_000 });

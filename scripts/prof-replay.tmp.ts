@@ -1,0 +1,40 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { parseEngineConfig } from '@axiom/events';
+import { openJournal } from '@axiom/journal';
+import { evolve, initialEngineState } from '@axiom/projections';
+import { runBacktest, writeBarDay, type Bar } from '@axiom/replay';
+const work = mkdtempSync(join(tmpdir(), 'p-'));
+const dir = join(work, 'd'); mkdirSync(dir);
+let seed = 1; const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+const bars: Bar[] = [];
+const start = Date.UTC(2025, 2, 12, 13, 30);
+const px = new Map<string, number>();
+const N = Number(process.argv[2] ?? 500);
+for (let i = 0; i < 390; i++) for (let s = 0; s < N; s++) {
+  const sym = `S${s}`; const p = px.get(sym) ?? 100; const c = Math.round(p * (1 + (rnd() - 0.5) * 0.004) * 100) / 100; px.set(sym, c);
+  bars.push({ symbol: sym, ts: start + i * 60000, open: p, high: Math.max(p, c) + 0.01, low: Math.min(p, c) - 0.01, close: c, volume: 5000 + Math.floor(rnd() * 5000), vwap: c, trades: 10 });
+}
+writeBarDay(join(dir, '2025-03-12.parquet'), bars);
+const r = runBacktest({ bars: { kind: 'parquet', path: dir }, out: join(work, 'x.journal'), config: parseEngineConfig({}) });
+console.log('backtest', r.summary.bars, r.events, Math.round(r.elapsedMs), 'ms', Math.round(r.summary.bars / r.elapsedMs * 1000), 'bars/s');
+const j = openJournal(r.journalPath, { durability: 'batched', readOnly: true });
+const evs = [...j.read({ validate: false })];
+const t0 = performance.now();
+let s = initialEngineState();
+for (const e of evs) s = evolve(s, e);
+const ms = performance.now() - t0;
+console.log('evolve-only from memory', evs.length, Math.round(ms), 'ms', Math.round(evs.length / ms * 1000), 'events/s');
+const { Session } = require('node:inspector') as typeof import('node:inspector');
+const sess = new Session(); sess.connect();
+sess.post('Profiler.enable', () => sess.post('Profiler.start', () => {
+  let s2 = initialEngineState();
+  for (const e of evs) s2 = evolve(s2, e);
+  sess.post('Profiler.stop', (_err, { profile }) => { require('node:fs').writeFileSync('/tmp/prof-ev/evolve.cpuprofile', JSON.stringify(profile)); });
+}));
+const counts: Record<string, number> = {};
+for (const e of evs) counts[e.type] = (counts[e.type] ?? 0) + 1;
+console.log(counts);
+let k = 0;
+for (const e of evs) if (e.type === 'session.phase_changed' && k++ < 12) console.log(e.seq, e.ts, new Date(e.ts).toISOString(), JSON.stringify(e.payload));
