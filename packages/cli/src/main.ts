@@ -4,7 +4,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerBacktestCommand } from './commands/backtest';
 import { registerDataCommands } from './commands/data';
+import { registerDiffCommand } from './commands/diff';
 import { registerJournalCommands } from './commands/journal';
+import { registerReplayCommand } from './commands/replay';
 import { EXIT, UsageError } from './exit';
 
 export function buildProgram(): Command {
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   registerBacktestCommand(program);
   registerDataCommands(program);
   registerJournalCommands(program);
+  registerReplayCommand(program);
+  registerDiffCommand(program);
   return program;
 }
 
