@@ -6,3 +6,4 @@ export * from './hash';
 export * from './validate';
 export * as fields from './fields';
 export * from './config';
+export { mulberry32 } from './prng';

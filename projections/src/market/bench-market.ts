@@ -12,6 +12,7 @@ import { setAutoFreeze } from 'immer';
 import type { AnyEvent } from '@axiom/events';
 import { wallTimeToUtcMs } from '../session';
 import { evolveMarket, initialMarketState, marketSymbols, recentBars, symbolMarket } from './index';
+import { mulberry32 } from '@axiom/events';
 
 const SYMBOLS = 500;
 const MINUTES = 390;
@@ -20,16 +21,7 @@ const repsArg = process.argv.indexOf('--reps');
 const reps = repsArg >= 0 ? Number(process.argv[repsArg + 1]) : 5;
 setAutoFreeze(freeze);
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const ticker = (i: number): string => String.fromCharCode(65 + (Math.floor(i / 676) % 26), 65 + (Math.floor(i / 26) % 26), 65 + (i % 26));
 

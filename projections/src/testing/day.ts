@@ -10,6 +10,7 @@ import { fromZonedTime } from 'date-fns-tz';
 import type { DecisionDraft, EventType, InputDraft, PayloadOf, SessionPhase } from '@axiom/events';
 import { orderCreatedPayload } from './payloads';
 import type { Txn } from './envelopes';
+import { mulberry32 } from '@axiom/events';
 
 export interface DayOptions {
   seed: number;
@@ -32,17 +33,8 @@ export interface DayOptions {
   configHash?: string;
 }
 
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32: small, fast, deterministic (one implementation, in @axiom/events). */
+export const prng = mulberry32;
 
 export function tickerOf(i: number): string {
   const A = 65;

@@ -11,22 +11,14 @@ import { parseEngineConfig } from '@axiom/events';
 import { openJournal } from '@axiom/journal';
 import { evolve, initialEngineState } from '@axiom/projections';
 import { runBacktest, writeBarDay, type Bar } from '@axiom/replay';
+import { mulberry32 } from '@axiom/events';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] ?? 0) || 3;
 const quick = args.includes('--quick');
 
 /** Deterministic PRNG (mulberry32) so every run benchmarks the same data. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 /** UTC ms of a New York wall time on a date (EST/EDT by the US rule of the date). */
 function nyMs(date: string, minutes: number): number {

@@ -20,6 +20,7 @@ import { decodeSnapshot, initialEngineState, stateHash } from '@axiom/projection
 import { runBacktest, writeBarDay, type Bar } from '@axiom/replay';
 import { diffJournals } from '@axiom/replay/src/diff';
 import { checkSnapshots, rebuildDeps, verifyDecisions } from '@axiom/replay/src/verify';
+import { mulberry32 } from '@axiom/events';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -32,16 +33,7 @@ const keep = flag('--keep');
 const DATE = '2025-03-12';
 
 /** Deterministic PRNG (mulberry32) so every run benchmarks the same data. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 /** UTC ms of a New York wall time on a date. */
 function nyMs(date: string, minutes: number): number {

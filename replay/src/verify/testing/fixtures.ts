@@ -8,18 +8,10 @@ import { parseEngineConfig, type AnyEvent, type DecisionDraft, type EngineConfig
 import { openJournal } from '@axiom/journal';
 import { runBacktest, type BacktestResult } from '../../backtest';
 import { writeBarDay, type Bar } from '../../data';
+import { mulberry32 } from '@axiom/events';
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same bars. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const prng = mulberry32;
 
 /** UTC ms of a New York wall time (minutes after midnight) on a date. */
 export function nyMs(date: string, minutes: number): number {
