@@ -1,6 +1,9 @@
 // A backtest is the live engine fed by a scheduler instead of sockets: bars from Parquet day files (or the
 // bars recorded in a journal), the simulated broker behind the one broker interface, the same Engine shell
 // and the same `step`. The journal is written with batched durability (one commit per ~1,000 inputs).
+// Write-ahead in a backtest: each input and its decisions are appended before the simulated broker sees the
+// effects, as live; the batch is committed every ~1,000 inputs, so a crash loses the uncommitted tail of
+// the journal and, with it, the in-process simulated broker: nothing outside the process ever acted on it.
 // Determinism: the run id, the config hash and the data hash are derived from the inputs, so the same
 // inputs and config give a byte-identical hash chain.
 import { existsSync, rmSync } from 'node:fs';
