@@ -146,8 +146,17 @@ export function lastPrice(s: EngineState, symbol: string): number | null {
 export function strategyContext(s: EngineState, symbol: string, ts: number, barsWanted: number): Omit<StrategyContext<unknown>, 'params'> {
   const m = symbolMarket(s.market, symbol);
   if (m === undefined) throw new Error(`strategyContext: no market state for ${symbol}`);
-  // The indicators record is replaced, never edited, by the market slice: freezing it in place is safe.
-  return Object.freeze({ symbol, ts, bars: recentBars(m, barsWanted), indicators: Object.freeze(indicatorsOf(m)) });
+  // The bars are built on first read (most strategies decide from the indicators on most bars) and shared
+  // by every strategy of this bar. The indicators record is replaced, never edited, by the market slice:
+  // freezing it in place is safe.
+  let bars: ReturnType<typeof recentBars> | null = null;
+  return Object.freeze({
+    symbol, ts, indicators: Object.freeze(indicatorsOf(m)),
+    get bars() {
+      bars ??= recentBars(m, barsWanted);
+      return bars;
+    },
+  });
 }
 
 // ---- account, risk, broker ------------------------------------------------------------------------------

@@ -18,10 +18,11 @@ export const openingRangeBreakout = defineStrategy({
   }),
   onBar: ({ bars, indicators, params }) => {
     const { openingRangeHigh: hi, openingRangeLow: lo, openingRangeComplete, volumeRatio } = indicators;
+    if (!openingRangeComplete || hi === null || lo === null) return null;
+    if (volumeRatio === null || volumeRatio < params.minVolumeRatio) return null;
     const bar = bars[bars.length - 1];
     const prev = bars[bars.length - 2];
-    if (!openingRangeComplete || hi === null || lo === null || bar === undefined || prev === undefined) return null;
-    if (volumeRatio === null || volumeRatio < params.minVolumeRatio) return null;
+    if (bar === undefined || prev === undefined) return null;
     const up = hi * (1 + params.minBreakPct / 100);
     const down = lo * (1 - params.minBreakPct / 100);
     if (bar.close > up && prev.close <= up) {

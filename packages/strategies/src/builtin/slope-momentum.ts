@@ -34,8 +34,9 @@ export const slopeMomentum = defineStrategy({
   }),
   onBar: ({ bars, indicators, params }) => {
     const n = params.lookbackBars;
-    if (bars.length < n + 1 || indicators.vwap === null) return null;
+    if (indicators.vwap === null) return null;
     if (indicators.volumeRatio === null || indicators.volumeRatio < params.minVolumeRatio) return null;
+    if (bars.length < n + 1) return null;
     const now = normalizedSlope(bars, bars.length - n, bars.length);
     const before = normalizedSlope(bars, bars.length - n - 1, bars.length - 1);
     const bar = bars[bars.length - 1];

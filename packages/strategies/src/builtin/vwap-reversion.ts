@@ -18,10 +18,10 @@ export const vwapReversion = defineStrategy({
   }),
   onBar: ({ bars, indicators, params }) => {
     const { vwap, slopeNorm } = indicators;
+    if (vwap === null || slopeNorm === null || Math.abs(slopeNorm) > params.maxSlopeNorm) return null;
     const bar = bars[bars.length - 1];
     const prev = bars[bars.length - 2];
-    if (vwap === null || slopeNorm === null || bar === undefined || prev === undefined) return null;
-    if (Math.abs(slopeNorm) > params.maxSlopeNorm) return null;
+    if (bar === undefined || prev === undefined) return null;
     const dev = ((bar.close - vwap) / vwap) * 100;
     const prevDev = ((prev.close - vwap) / vwap) * 100;
     const fmt = (x: number) => x.toFixed(3);
