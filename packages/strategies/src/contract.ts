@@ -122,11 +122,23 @@ export function instantiate<P>(def: StrategyDefinition<P>, rawParams: unknown = 
     warmupBars: def.warmupBars,
     definition: def,
     onBar: (ctx: Omit<StrategyContext<P>, 'params'>) => {
-      const signal = def.onBar({ ...ctx, params });
+      const signal = def.onBar(new BoundContext(ctx, params));
       if (signal === null) return null;
       return checkSignal(def.name, signal);
     },
   });
+}
+
+/** The engine's context plus this strategy's params; `bars` stays lazy (read through, never copied). */
+class BoundContext<P> implements StrategyContext<P> {
+  readonly #ctx: Omit<StrategyContext<P>, 'params'>;
+  constructor(ctx: Omit<StrategyContext<P>, 'params'>, readonly params: Readonly<P>) {
+    this.#ctx = ctx;
+  }
+  get symbol(): string { return this.#ctx.symbol; }
+  get ts(): number { return this.#ctx.ts; }
+  get bars(): readonly StrategyBar[] { return this.#ctx.bars; }
+  get indicators(): StrategyIndicators { return this.#ctx.indicators; }
 }
 
 /** A strategy is a plugin: its output is validated at the boundary like any outside input. */

@@ -146,17 +146,32 @@ export function lastPrice(s: EngineState, symbol: string): number | null {
 export function strategyContext(s: EngineState, symbol: string, ts: number, barsWanted: number): Omit<StrategyContext<unknown>, 'params'> {
   const m = symbolMarket(s.market, symbol);
   if (m === undefined) throw new Error(`strategyContext: no market state for ${symbol}`);
-  // The bars are built on first read (most strategies decide from the indicators on most bars) and shared
-  // by every strategy of this bar. The indicators record is replaced, never edited, by the market slice:
-  // freezing it in place is safe.
-  let bars: ReturnType<typeof recentBars> | null = null;
-  return Object.freeze({
-    symbol, ts, indicators: Object.freeze(indicatorsOf(m)),
-    get bars() {
-      bars ??= recentBars(m, barsWanted);
-      return bars;
-    },
-  });
+  return new BarContext(m, symbol, ts, barsWanted);
+}
+
+/**
+ * A strategy's view of one bar. The bars are built on first read (most strategies decide from the
+ * indicators on most bars) and shared by every strategy of this bar; a class keeps the getter on the
+ * prototype, so reads stay fast. The indicators record is replaced, never edited, by the market slice:
+ * freezing it in place is safe.
+ */
+class BarContext {
+  readonly indicators: StrategyIndicators;
+  // #private: a plugin cannot reach the market state through the context.
+  readonly #m: NonNullable<ReturnType<typeof symbolMarket>>;
+  readonly #wanted: number;
+  #built: ReturnType<typeof recentBars> | null = null;
+
+  constructor(m: NonNullable<ReturnType<typeof symbolMarket>>, readonly symbol: string, readonly ts: number, wanted: number) {
+    this.#m = m;
+    this.#wanted = wanted;
+    this.indicators = Object.freeze(indicatorsOf(m));
+  }
+
+  get bars(): ReturnType<typeof recentBars> {
+    if (this.#built === null) this.#built = recentBars(this.#m, this.#wanted);
+    return this.#built;
+  }
 }
 
 // ---- account, risk, broker ------------------------------------------------------------------------------
