@@ -1,7 +1,7 @@
 // decide(state, input) -> decisions: the bar pipeline of DESIGN §4 and the engine's answers to broker
 // facts, timers, snapshots and operators. Pure: it reads time only from the input, ids only from journal
 // seqs, and every choice it makes is a journaled decision with a reason, caused by the input.
-import type { AnyEvent, DecisionDraft, Envelope, PayloadOf, SignalGate } from '@axiom/events';
+import { DEFAULTS, type AnyEvent, type DecisionDraft, type Envelope, type PayloadOf, type SignalGate } from '@axiom/events';
 import { evolve, type EngineState } from '@axiom/projections';
 import { BAR_MS, nowOf } from '../time';
 import { DecisionContext, type DecideDeps } from './context';
@@ -194,7 +194,7 @@ function protect(ctx: DecisionContext, symbol: string): void {
     return;
   }
   if (V.legsRefused(ctx.state, symbol)) return; // layer 2 protects it; the halt tells the operator
-  const levels = V.protectiveLevels(ctx.state, symbol) ?? defaultLevels(ctx, pos!.qty > 0 ? 'buy' : 'sell', pos!.avgPrice);
+  const levels = V.protectiveLevels(ctx.state, symbol) ?? defaultLevels(pos!.qty > 0 ? 'buy' : 'sell', pos!.avgPrice);
   const side = pos!.qty > 0 ? 'sell' : 'buy';
   const entryId = pos!.entryId ?? `adopt-${symbol}`;
   const ocoGroup = `oco-${ctx.peekSeq()}`;
@@ -203,9 +203,9 @@ function protect(ctx: DecisionContext, symbol: string): void {
   createOrder(ctx, { ...common, orderType: 'stop', limitPrice: null, stopPrice: levels.stopLossPrice, purpose: 'stop_loss', takeProfitPrice: levels.takeProfitPrice, stopLossPrice: levels.stopLossPrice, reason: `layer 1: stop-loss leg at ${levels.stopLossPrice}` });
 }
 
-function defaultLevels(ctx: DecisionContext, side: 'buy' | 'sell', ref: number) {
-  const d = V.config(ctx.state);
-  return protectivePrices(side, ref, V.DEFAULT_TP_PCT(d), V.DEFAULT_SL_PCT(d));
+/** Levels for a position without an entry of ours (adopted at reconciliation): the design defaults. */
+function defaultLevels(side: 'buy' | 'sell', ref: number) {
+  return protectivePrices(side, ref, DEFAULTS.takeProfitPct, DEFAULTS.stopLossPct);
 }
 
 /** Client order ids derive from the run id and the seq of the `order.created` decision: a resend reuses it. */
@@ -454,9 +454,4 @@ function onRejectedInput(ctx: DecisionContext, input: Envelope<'input.rejected'>
   // Market data we cannot read costs a bar; a broker message we cannot read may hide a fill: no guessing.
   if (input.payload.source.startsWith('market') || V.halted(ctx.state) !== null) return;
   ctx.emit('engine.halted', { reason: `unreadable input from ${input.payload.source}: ${input.payload.error}`, error: null });
-}
-
-/** Exported for tests that build envelopes by hand. */
-export function isInput(e: AnyEvent): boolean {
-  return e.kind === 'input';
 }

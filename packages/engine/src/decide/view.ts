@@ -1,6 +1,6 @@
 // Read-only views of EngineState for the decider: the one place that knows the projections' shapes, so the
 // pipeline reads as the design does ("position for the symbol?", "live legs?"). Pure.
-import { DEFAULTS, type EngineConfig, type OrderStatus, type PayloadOf, type SessionPhase } from '@axiom/events';
+import { type EngineConfig, type OrderStatus, type PayloadOf, type SessionPhase } from '@axiom/events';
 import {
   blockedReason as riskBlockedReason, cooldownBarsLeft, getEntry, getOrder, getPosition,
   indicatorsOf, isTerminalStatus, lossLimitBreached, nextDeadline as ordersNextDeadline, nextPhaseBoundary,
@@ -14,8 +14,6 @@ export type OrderView = Order;
 
 export const config = (s: EngineState): EngineConfig => s.config;
 export const runId = (s: EngineState): string => s.run?.runId ?? 'norun';
-export const DEFAULT_TP_PCT = (_c: EngineConfig): number => DEFAULTS.takeProfitPct;
-export const DEFAULT_SL_PCT = (_c: EngineConfig): number => DEFAULTS.stopLossPct;
 
 // ---- session -------------------------------------------------------------------------------------------
 
