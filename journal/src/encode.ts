@@ -1,66 +1,14 @@
-// The append and verify hot path's encoders: a canonical-JSON writer and a chain hash that produce exactly
-// the bytes of `canonicalJson` and `chainHash` from @axiom/events, about twice as fast (string building
-// instead of array joins, no escaping work for plain ASCII strings, and Node's one-shot `crypto.hash`).
-// encode.test.ts proves equality against the catalog's reference functions on random values; anything this
-// encoder does not handle on its fast path is handed to `canonicalJson` itself, so errors read the same.
+// The append and verify hot path's encoders: a payload writer that skips the key sort for schema-shaped
+// payloads and a chain hash with Node's one-shot `crypto.hash`, producing exactly the bytes of
+// `canonicalJson` and `chainHash` from @axiom/events (encode.test.ts proves equality on random values).
 import * as crypto from 'node:crypto';
 import { CATALOG, canonicalJson, chainHash, isEventType, type EventKind } from '@axiom/events';
 
-/** Strings made only of these characters are emitted by JSON.stringify unchanged between quotes. */
-const PLAIN_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-
-/** Thrown inside the fast path for a value it does not encode; the caller falls back to canonicalJson. */
-const UNSUPPORTED = Symbol('unsupported');
-
-/** Canonical JSON, byte-identical to `canonicalJson(value)` (and throwing the same errors). */
-export function encodeCanonical(value: unknown): string {
-  try {
-    return encode(value);
-  } catch (e) {
-    // The reference encoder throws its own, path-naming error for the value we refused.
-    if (e === UNSUPPORTED) return canonicalJson(value);
-    throw e;
-  }
-}
-
-function encode(value: unknown): string {
-  switch (typeof value) {
-    case 'string':
-      return PLAIN_STRING.test(value) ? `"${value}"` : JSON.stringify(value);
-    case 'number':
-      // For finite numbers `'' + v` is JSON's number form; -0 becomes "0" in both.
-      if (!Number.isFinite(value)) throw UNSUPPORTED;
-      return '' + value;
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object': {
-      if (value === null) return 'null';
-      if (Array.isArray(value)) {
-        let out = '[';
-        for (let i = 0; i < value.length; i++) {
-          if (i > 0) out += ',';
-          out += encode(value[i]);
-        }
-        return out + ']';
-      }
-      const record = value as Record<string, unknown>;
-      // Default sort = UTF-16 code-unit order, the order canonicalJson uses.
-      const keys = Object.keys(record).sort();
-      let out = '{';
-      for (let i = 0; i < keys.length; i++) {
-        const key = keys[i] as string;
-        const v = record[key];
-        if (v === undefined) throw UNSUPPORTED;
-        if (i > 0) out += ',';
-        out += PLAIN_STRING.test(key) ? `"${key}":` : `${JSON.stringify(key)}:`;
-        out += encode(v);
-      }
-      return out + '}';
-    }
-    default:
-      throw UNSUPPORTED;
-  }
-}
+/**
+ * Canonical JSON: the catalog's own encoder (string building, a fast path for plain ASCII strings). It was
+ * a separate, faster copy here until the catalog adopted the same approach; one implementation now.
+ */
+export const encodeCanonical = canonicalJson;
 
 /**
  * A catalog payload's top level: its schema's keys, sorted once, each with its `{"key":` / `,"key":` prefix.
@@ -105,11 +53,11 @@ export function encodePayload(type: string, payload: unknown): string {
     for (let i = 0; i < keys.length; i++) {
       const v = record[keys[i] as string];
       if (v === undefined) return encodeCanonical(payload);
-      out += (prefixes[i] as string) + encode(v);
+      out += (prefixes[i] as string) + canonicalJson(v);
     }
-  } catch (e) {
-    if (e === UNSUPPORTED) return canonicalJson(payload);
-    throw e;
+  } catch {
+    // A value JSON cannot carry: encode the whole payload so the error names the field's full path.
+    return encodeCanonical(payload);
   }
   return `${out}}`;
 }

@@ -10,7 +10,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { diffJournals, formatDiff, renderDiffHtml, type DiffReport } from '@axiom/replay/src/diff';
 import { EXIT, UsageError } from '../exit';
-import { asUsageError, type ReplayCommandIo } from './replay';
+import { asUsageError, defaultIo, type ReplayCommandIo } from './replay';
 
 interface DiffFlags {
   allowDifferentInputs?: boolean;
@@ -19,14 +19,6 @@ interface DiffFlags {
   maxDivergences?: number;
   progress?: boolean;
 }
-
-const defaultIo = (): ReplayCommandIo => ({
-  stdout: process.stdout,
-  stderr: process.stderr,
-  setExitCode: (code) => {
-    process.exitCode = code;
-  },
-});
 
 export function registerDiffCommand(program: Command, io: ReplayCommandIo = defaultIo()): Command {
   return program

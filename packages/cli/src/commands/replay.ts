@@ -39,7 +39,8 @@ interface ReplayFlags {
   progress?: boolean;
 }
 
-const defaultIo = (): ReplayCommandIo => ({
+/** The process's own streams and exit code (tests pass their own). Shared by `replay` and `diff`. */
+export const defaultIo = (): ReplayCommandIo => ({
   stdout: process.stdout,
   stderr: process.stderr,
   setExitCode: (code) => {
