@@ -45,13 +45,14 @@ describe('seeded simulation through the whole engine', () => {
   it('journals verify, decisions reproduce, nothing is held overnight and the broker agrees with the engine', () => {
     let run = 0;
     let trades = 0;
-    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 4 }), fc.boolean(), (seed, nSymbols, tightRisk) => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 4 }), fc.boolean(), fc.constantFrom(0.1, 0.01, 0.002), (seed, nSymbols, tightRisk, volumeShare) => {
       const dir = join(work, `r${run++}`);
       mkdirSync(dir);
       const symbols = ['AAA', 'BBB', 'CCC', 'DDD'].slice(0, nSymbols);
       writeBarDay(join(dir, '2026-01-13.parquet'), randomDay(seed, '2026-01-13', symbols));
       writeBarDay(join(dir, '2026-01-14.parquet'), randomDay(seed + 1, '2026-01-14', symbols));
-      const config = parseEngineConfig(tightRisk ? { risk: { dailyLossLimit: { unit: 'usd', value: 50 }, cooldownBars: 3 } } : {});
+      // A small volume share makes partial fills, fills racing cancels and escalations common.
+      const config = parseEngineConfig({ sim: { maxVolumeShare: volumeShare }, ...(tightRisk ? { risk: { dailyLossLimit: { unit: 'usd', value: 50 }, cooldownBars: 3 } } : {}) });
       const r = runBacktest({ bars: { kind: 'parquet', path: dir }, out: join(dir, 'run.journal'), config });
 
       trades += r.summary.trades;
