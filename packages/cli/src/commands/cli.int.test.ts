@@ -50,6 +50,20 @@ describe('axiom backtest', () => {
   });
 });
 
+describe('a user strategy by path', () => {
+  it('runs examples/strategies/gap-fade.ts and records its file hash in run.started', () => {
+    const out = join(work, 'user.journal');
+    const file = resolve(__dirname, '../../../../examples/strategies/gap-fade.ts');
+    const r = axiom('backtest', '--strategy', file, '--out', out, '--json');
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as { summary: { signals: { emitted: number } } }).summary.signals.emitted).toBeGreaterThan(0);
+    const inspect = axiom('journal', 'inspect', out, '--type', 'run.started', '--json');
+    expect(inspect.code).toBe(0);
+    expect(inspect.out).toMatch(/"name":"gap-fade"/);
+    expect(inspect.out).toMatch(/"sourceSha256":"[0-9a-f]{64}"/);
+  });
+});
+
 describe('axiom data', () => {
   it('imports a CSV into Parquet day files that a backtest can read', () => {
     const csv = join(work, 'bars.csv');
