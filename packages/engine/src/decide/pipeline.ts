@@ -273,6 +273,7 @@ function entryGate(ctx: DecisionContext, symbol: string, phase: string, side: 'b
   if (ks !== null) return { gate: 'kill_switch', reason: ks };
   const halted = V.halted(s);
   if (halted !== null) return { gate: 'halted', reason: halted };
+  if (!V.reconciledSinceStart(s)) return { gate: 'halted', reason: 'awaiting the startup broker reconciliation: no entry before it (DESIGN §5)' };
   const blocked = V.blockedReason(s, symbol);
   if (blocked !== null) return { gate: 'symbol_blocked', reason: blocked };
   const cooldown = V.cooldownBars(s, symbol);

@@ -257,6 +257,19 @@ describe('reconciliation', () => {
     expect(h.order(entry.clientOrderId).status).toBe('ABANDONED');
   });
 
+  it('after a restart, takes no entry until the startup snapshot is reconciled', () => {
+    const { h } = ready([alwaysBuy()], {}, ny('09:44'));
+    h.input({
+      type: 'run.started', ts: ny('09:45'),
+      payload: { runId: 'test0001', mode: 'live', config: h.state.config, configHash: h.state.run!.configHash, strategies: [], codeVersion: 'test', catalogVersion: 1, dataSource: 'test' },
+    });
+    const before = h.input(bar('SPY', ny('09:45'), 100));
+    expect(ofType(before, 'signal.rejected')[0]!.payload).toMatchObject({ gate: 'halted', reason: expect.stringMatching(/startup broker reconciliation/) });
+    expect(ofType(before, 'order.created')).toHaveLength(0);
+    h.snapshot({ equity: 100_000 }, [], [], ny('09:46'));
+    expect(ofType(h.input(bar('SPY', ny('09:46'), 100)), 'order.created')).toHaveLength(1);
+  });
+
   it('requests a broker snapshot at startup, every 20 bar minutes, and checkpoints every 100', () => {
     const h = new Harness([]);
     expect(types(h.events.filter((e) => e.kind === 'decision'))).toEqual(['reconciliation.requested']);

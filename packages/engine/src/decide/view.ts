@@ -219,6 +219,13 @@ export function lossLimitBreach(s: EngineState): PayloadOf<'risk.kill_switch_tri
  * A snapshot was asked for and has not arrived. A request older than `staleBeforeTs` no longer counts, so a
  * lost request is retried at the next cadence instead of blocking reconciliation forever.
  */
+/** DESIGN §5: after a start (or restart), no entry until the broker snapshot has been reconciled. */
+export function reconciledSinceStart(s: EngineState): boolean {
+  const started = s.run?.startedSeq ?? 0;
+  const last = s.broker.lastReconciliation;
+  return last !== null && last.seq > started;
+}
+
 export function snapshotOutstanding(s: EngineState, staleBeforeTs: number): boolean {
   const r = s.broker.snapshotRequested;
   return brokerSnapshotOutstanding(s.broker) && r !== null && r.ts > staleBeforeTs;
