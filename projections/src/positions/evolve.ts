@@ -13,6 +13,15 @@ import type { Leg, Position, PositionsState, Trade, TradeExitReason } from './ty
 
 /** Closed round trips kept in state (a 500-symbol day makes ~2,000); summaries beyond read the journal. */
 /** Recent closed trades kept in state (for inspection; run statistics read trades from the journal). */
+/**
+ * qty x (mark - average entry), never -0: a short at its entry price (or a flat position) gives -0 in IEEE
+ * arithmetic, which JSON writes as 0, so a snapshot would restore a state that differs from the live one.
+ */
+function unrealized(qty: number, mark: number, avg: number): number {
+  const v = qty * (mark - avg);
+  return v === 0 ? 0 : v;
+}
+
 export const TRADES_KEPT_MAX = 500;
 
 /** What the composition passes: the orders slice after this event, and the fill this event applied (if any). */
@@ -91,7 +100,7 @@ function onBar(s: PositionsState, e: Envelope<'market.bar'>): PositionsState {
   return put(s, pos, produce(pos, (d) => {
     d.markPrice = e.payload.close;
     d.markTs = e.ts;
-    d.unrealizedPnl = d.qty * (e.payload.close - d.avgEntryPrice);
+    d.unrealizedPnl = unrealized(d.qty, e.payload.close, d.avgEntryPrice);
   }));
 }
 
@@ -142,7 +151,7 @@ function onFill(s: PositionsState, e: AnyEvent, fill: AppliedFill): PositionsSta
     }
     d.markPrice = price;
     d.markTs = e.ts;
-    d.unrealizedPnl = d.qty * (price - d.avgEntryPrice);
+    d.unrealizedPnl = unrealized(d.qty, price, d.avgEntryPrice);
     d.fillCount += 1;
     d.updatedSeq = e.seq;
     d.updatedTs = e.ts;
@@ -306,7 +315,7 @@ function adopt(s: PositionsState, e: AnyEvent, disc: Discrepancy): PositionsStat
       d.markPrice = price;
       d.markTs = e.ts;
     }
-    d.unrealizedPnl = qty * ((d.markPrice ?? price) - d.avgEntryPrice);
+    d.unrealizedPnl = unrealized(qty, d.markPrice ?? price, d.avgEntryPrice);
     d.reconciled = { action: 'adopt', seq: e.seq, detail: `${disc.kind}: adopted ${qty} @ ${price}; ${disc.detail}` };
     d.updatedSeq = e.seq;
     d.updatedTs = e.ts;
