@@ -10,8 +10,9 @@ import Database from 'better-sqlite3';
 import { parseEngineConfig } from '@axiom/events';
 import { openJournal } from '@axiom/journal';
 import { evolve, initialEngineState } from '@axiom/projections';
-import { runBacktest, writeBarDay, type Bar } from '@axiom/replay';
+import { runBacktest, writeBarDay } from '@axiom/replay';
 import { mulberry32 } from '@axiom/events';
+import { generateDay } from '@axiom/replay/src/testing/generated-days';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] ?? 0) || 3;
@@ -19,37 +20,6 @@ const quick = args.includes('--quick');
 
 /** Deterministic PRNG (mulberry32) so every run benchmarks the same data. */
 const prng = mulberry32;
-
-/** UTC ms of a New York wall time on a date (EST/EDT by the US rule of the date). */
-function nyMs(date: string, minutes: number): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const probe = new Date(Date.UTC(y, m - 1, d, 12));
-  const offset = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', timeZoneName: 'longOffset' })
-    .formatToParts(probe).find((p) => p.type === 'timeZoneName')!.value; // e.g. GMT-04:00
-  const hours = Number(offset.slice(3, 6));
-  return Date.UTC(y, m - 1, d, 0, minutes) - hours * 3_600_000;
-}
-
-/** One regular session (09:30-15:59 New York, 390 bars) per symbol: a random walk with U-shaped volume. */
-function generateDay(date: string, symbols: string[], rnd: () => number, prices: Map<string, number>): Bar[] {
-  const bars: Bar[] = [];
-  for (let i = 0; i < 390; i++) {
-    const ts = nyMs(date, 9 * 60 + 30 + i);
-    for (const symbol of symbols) {
-      const prev = prices.get(symbol) ?? 20 + rnd() * 300;
-      const open = prev;
-      const close = Math.max(1, prev * (1 + (rnd() - 0.5) * 0.004));
-      const high = Math.max(open, close) * (1 + rnd() * 0.001);
-      const low = Math.min(open, close) * (1 - rnd() * 0.001);
-      const u = Math.abs(i - 195) / 195;
-      const volume = Math.round(2_000 + 20_000 * u * u + rnd() * 5_000);
-      const r2 = (x: number) => Math.round(x * 100) / 100;
-      bars.push({ symbol, ts, open: r2(open), high: r2(Math.max(high, open, close)), low: r2(Math.min(low, open, close)), close: r2(close), volume, vwap: r2((high + low + close) / 3), trades: 10 + Math.floor(rnd() * 90) });
-      prices.set(symbol, close);
-    }
-  }
-  return bars;
-}
 
 function weekdays(from: string, count: number): string[] {
   const out: string[] = [];

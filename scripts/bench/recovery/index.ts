@@ -17,10 +17,11 @@ import { parseEngineConfig, type EngineConfigInput } from '@axiom/events';
 import { provisionalEnvelope, recoverState, step } from '@axiom/engine';
 import { openJournal, type Journal } from '@axiom/journal';
 import { decodeSnapshot, initialEngineState, stateHash } from '@axiom/projections';
-import { runBacktest, writeBarDay, type Bar } from '@axiom/replay';
+import { runBacktest, writeBarDay } from '@axiom/replay';
 import { diffJournals } from '@axiom/replay/src/diff';
 import { checkSnapshots, rebuildDeps, verifyDecisions } from '@axiom/replay/src/verify';
 import { mulberry32 } from '@axiom/events';
+import { generateDay } from '@axiom/replay/src/testing/generated-days';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
@@ -35,37 +36,6 @@ const DATE = '2025-03-12';
 /** Deterministic PRNG (mulberry32) so every run benchmarks the same data. */
 const prng = mulberry32;
 
-/** UTC ms of a New York wall time on a date. */
-function nyMs(date: string, minutes: number): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const probe = new Date(Date.UTC(y, m - 1, d, 12));
-  const offset = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', timeZoneName: 'longOffset' })
-    .formatToParts(probe).find((p) => p.type === 'timeZoneName')!.value;
-  return Date.UTC(y, m - 1, d, 0, minutes) - Number(offset.slice(3, 6)) * 3_600_000;
-}
-
-/** One regular session (390 bars) per symbol: a random walk with U-shaped volume. */
-function generateDay(date: string, symbols: string[], rnd: () => number): Bar[] {
-  const prices = new Map<string, number>();
-  const bars: Bar[] = [];
-  const r2 = (x: number) => Math.round(x * 100) / 100;
-  for (let i = 0; i < 390; i++) {
-    const ts = nyMs(date, 9 * 60 + 30 + i);
-    for (const symbol of symbols) {
-      const prev = prices.get(symbol) ?? 20 + rnd() * 300;
-      const close = Math.max(1, prev * (1 + (rnd() - 0.5) * 0.004));
-      const high = Math.max(prev, close) * (1 + rnd() * 0.001);
-      const low = Math.min(prev, close) * (1 - rnd() * 0.001);
-      const u = Math.abs(i - 195) / 195;
-      bars.push({
-        symbol, ts, open: r2(prev), high: r2(Math.max(high, prev, close)), low: r2(Math.min(low, prev, close)), close: r2(close),
-        volume: Math.round(2_000 + 20_000 * u * u + rnd() * 5_000), vwap: r2((high + low + close) / 3), trades: 10 + Math.floor(rnd() * 90),
-      });
-      prices.set(symbol, close);
-    }
-  }
-  return bars;
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -99,7 +69,7 @@ function main(): void {
     const symbols = Array.from({ length: symbolCount }, (_, i) => `S${String(i).padStart(3, '0')}`);
     const bars = join(work, 'bars');
     mkdirSync(bars, { recursive: true });
-    const gen = time(() => writeBarDay(join(bars, `${DATE}.parquet`), generateDay(DATE, symbols, prng(20261125))));
+    const gen = time(() => writeBarDay(join(bars, `${DATE}.parquet`), generateDay(DATE, symbols, prng(20261125), new Map())));
     const strategies = (deviationPct: number): EngineConfigInput => ({
       strategies: [{ name: 'vwap-reversion', params: { deviationPct } }, { name: 'opening-range-breakout', params: {} }, { name: 'slope-momentum', params: {} }],
     });

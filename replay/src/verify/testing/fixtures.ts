@@ -7,43 +7,14 @@ import { join } from 'node:path';
 import { parseEngineConfig, type AnyEvent, type DecisionDraft, type EngineConfigInput, type InputDraft } from '@axiom/events';
 import { openJournal } from '@axiom/journal';
 import { runBacktest, type BacktestResult } from '../../backtest';
-import { writeBarDay, type Bar } from '../../data';
+import { writeBarDay } from '../../data';
 import { mulberry32 } from '@axiom/events';
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same bars. */
 export const prng = mulberry32;
 
-/** UTC ms of a New York wall time (minutes after midnight) on a date. */
-export function nyMs(date: string, minutes: number): number {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const probe = new Date(Date.UTC(y, m - 1, d, 12));
-  const offset = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', timeZoneName: 'longOffset' })
-    .formatToParts(probe).find((p) => p.type === 'timeZoneName')!.value; // GMT-04:00
-  return Date.UTC(y, m - 1, d, 0, minutes) - Number(offset.slice(3, 6)) * 3_600_000;
-}
-
-/** One regular session (09:30-15:59 New York, 390 one-minute bars) per symbol. */
-export function generateDay(date: string, symbols: readonly string[], rnd: () => number, prices: Map<string, number>, volatility = 0.004): Bar[] {
-  const bars: Bar[] = [];
-  const r2 = (x: number) => Math.round(x * 100) / 100;
-  for (let i = 0; i < 390; i++) {
-    const ts = nyMs(date, 9 * 60 + 30 + i);
-    for (const symbol of symbols) {
-      const prev = prices.get(symbol) ?? 20 + rnd() * 300;
-      const open = prev;
-      const close = Math.max(1, prev * (1 + (rnd() - 0.5) * volatility));
-      const high = Math.max(open, close) * (1 + rnd() * 0.001);
-      const low = Math.min(open, close) * (1 - rnd() * 0.001);
-      const u = Math.abs(i - 195) / 195;
-      bars.push({
-        symbol, ts, open: r2(open), high: r2(Math.max(high, open, close)), low: r2(Math.min(low, open, close)), close: r2(close),
-        volume: Math.round(2_000 + 20_000 * u * u + rnd() * 5_000), vwap: r2((high + low + close) / 3), trades: 10 + Math.floor(rnd() * 90),
-      });
-      prices.set(symbol, close);
-    }
-  }
-  return bars;
-}
+export { nyMs, generateDay } from '../../testing/generated-days';
+import { generateDay } from '../../testing/generated-days';
 
 /** Write `days` (New York dates) of bars for `symbols` into `dir` as Parquet day files; returns dir. */
 export function writeBars(dir: string, days: readonly string[], symbols: readonly string[], seed: number): string {
