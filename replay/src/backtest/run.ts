@@ -15,7 +15,7 @@ import { Engine, type DecideDeps } from '@axiom/engine';
 import { calendarDayFor } from '@axiom/projections';
 import { openJournal, type Journal } from '@axiom/journal';
 import { instantiate, loadStrategy, type Strategy } from '@axiom/strategies';
-import { openBarSource, type Bar, type CorporateAction } from '../data';
+import { openBarSource, type Bar } from '../data';
 import { Scheduler, type SimBar, type SimCorporateAction } from '../sim/scheduler';
 import { SimBroker } from '../sim/sim-broker';
 import { RunStats, type RunSummary } from './stats';
@@ -170,7 +170,7 @@ function parquetInputs(path: string, from?: string, to?: string): MarketInputs {
   let first: number | null = null;
   return {
     bars: () => src.bars(),
-    corporateActions: () => src.corporateActions().map((a: CorporateAction) => ({ symbol: a.symbol, exDate: a.exDate, kind: 'split' as const, ratio: a.ratio })),
+    corporateActions: () => src.corporateActions(),
     hash: () => {
       // Hash what the files hold (not their bytes) so re-encoding the same bars keeps the run id.
       const h = createHash('sha256');

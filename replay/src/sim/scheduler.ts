@@ -42,35 +42,18 @@
 // * A corporate action whose symbol has no bar on or after its exDate is never delivered (nothing trades on
 //   the new basis, so there is nothing for it to adjust).
 import type { InputDraft } from '@axiom/events';
+import type { Bar, CorporateAction } from '../data';
 import { MinHeap } from './heap';
 import { nyDayStartMs } from './ny-clock';
 
 /** Duration of the bars the simulator replays (one minute, like the engine's BAR_MS). */
 export const BAR_MS = 60_000;
 
-/** The bar the scheduler and the broker need: structurally the data layer's `Bar`. */
-export type SimBar = {
-  readonly symbol: string;
-  /** Bar start, integer ms since epoch UTC. */
-  readonly ts: number;
-  readonly open: number;
-  readonly high: number;
-  readonly low: number;
-  readonly close: number;
-  /** Integer shares. */
-  readonly volume: number;
-  readonly vwap: number | null;
-  readonly trades: number | null;
-};
+/** The bar the scheduler and the broker replay: the data layer's `Bar`, read-only. */
+export type SimBar = Readonly<Bar>;
 
-/** A split, structurally the data layer's `CorporateAction`: `ratio` new shares per old share. */
-export type SimCorporateAction = {
-  readonly symbol: string;
-  /** New York date on which the symbol first trades on the new basis, `YYYY-MM-DD`. */
-  readonly exDate: string;
-  readonly kind: 'split';
-  readonly ratio: number;
-};
+/** A split, the data layer's `CorporateAction`: `ratio` new shares per old share, from the start of exDate. */
+export type SimCorporateAction = Readonly<CorporateAction>;
 
 /** What the scheduler asks of a simulated venue. Only `matchBar` is required. */
 export interface SimVenue {
