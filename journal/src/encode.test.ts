@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { CATALOG, EVENT_TYPES, canonicalJson, chainHash, GENESIS_HASH, validatePayload } from '@axiom/events';
+import { jsonishValue } from '@axiom/events/src/testing/arbitraries';
 import { chainHashFast, encodeCanonical, encodePayload, encodePayloadFastPath } from './encode';
 import { barDraft, orderCreatedDraft, orderUpdateDraft, signalDraft, timerDraft, transitionDraft } from './testing/fixtures';
 
@@ -13,15 +14,7 @@ describe('encodeCanonical', () => {
   });
 
   it('equals canonicalJson on any JSON value, including unicode, escapes and lone surrogates (property)', () => {
-    const str = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }));
-    const value = fc.letrec((tie) => ({
-      v: fc.oneof(
-        { depthSize: 'small' },
-        str, fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(-0),
-        fc.array(tie('v'), { maxLength: 5 }),
-        fc.dictionary(str, tie('v'), { maxKeys: 6 }),
-      ),
-    })).v;
+    const value = jsonishValue(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })));
     fc.assert(fc.property(value, (v) => {
       let expected: string | Error;
       try {

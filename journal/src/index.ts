@@ -3,7 +3,7 @@
 export {
   openJournal,
   type Durability, type Journal, type JournalInfo, type OpenJournalOptions, type ReadFilter, type Snapshot,
-  type SnapshotInfo,
+  type SnapshotInfo, type SnapshotText,
 } from './journal';
 export { checkRow, type VerifyOptions, type VerifyProblem, type VerifyResult } from './verify';
 export { JournalOpenError, JournalReadError, JournalWriteError, type JournalOpenProblem } from './errors';

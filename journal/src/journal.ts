@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import {
-  CATALOG, CATALOG_VERSION, EventValidationError, GENESIS_HASH, isEventType, kindOf, validateDraft,
+  CATALOG, CATALOG_VERSION, EventValidationError, GENESIS_HASH, isEventType, kindOf, sha256Text, validateDraft,
   validatePayload, type AnyEvent, type DecisionDraft, type DecisionEvent, type EventKind, type EventType,
   type InputDraft, type InputEvent,
 } from '@axiom/events';
@@ -21,6 +21,7 @@ import {
   FORMAT_VERSION, initializeSchema, isEmptyDatabase, readMeta, writeCatalogVersion, type MetaRecord,
 } from './schema';
 import { verifyJournal, type VerifyOptions, type VerifyResult } from './verify';
+import { WriteBehind, type QueuedSnapshot } from './write-behind';
 
 /**
  * 'full': every append (or batch) commits with synchronous=FULL: it is on disk when the call returns (live).
@@ -31,6 +32,12 @@ export type Durability = 'full' | 'batched';
 
 export interface OpenJournalOptions {
   readonly durability: Durability;
+  /**
+   * 'batched' only: commit batches on a writer thread (write-behind.ts) while the caller goes on. `batch()`
+   * then returns once its batch is queued; `flush()` (and every read, and `close`) waits for the writes and
+   * throws the writer's error. For backtests, whose effects never leave the process.
+   */
+  readonly writeBehind?: boolean;
   /** Open an existing journal for reading only (verify, inspect, tail). Appends and snapshots are refused. */
   readonly readOnly?: boolean;
 }
@@ -74,6 +81,13 @@ export interface Snapshot {
   readonly state: unknown;
 }
 
+/** A snapshot as stored: the state's JSON text, unparsed (saveSnapshotText stores canonical JSON). */
+export interface SnapshotText {
+  readonly seq: number;
+  readonly stateHash: string;
+  readonly text: string;
+}
+
 export interface SnapshotInfo {
   readonly seq: number;
   readonly stateHash: string;
@@ -84,6 +98,8 @@ export interface Journal {
   append(input: InputDraft, decisions: readonly DecisionDraft[]): { input: InputEvent; decisions: DecisionEvent[] };
   /** Run `fn` (which appends) inside one transaction: one commit for all of its appends. */
   batch<T>(fn: () => T): T;
+  /** Wait until everything appended is committed (write-behind); a no-op otherwise. Throws a write error. */
+  flush(): void;
   /** The seq the next appended event will get (lastSeq + 1). */
   nextSeq(): number;
   /** Seq of the last event, 0 for an empty journal. */
@@ -100,7 +116,14 @@ export interface Journal {
    * is, without encoding the state a second time. The caller guarantees text = canonicalJson(state).
    */
   saveSnapshotText(seq: number, stateHash: string, canonicalText: string): void;
+  /**
+   * Store the state's canonical JSON; the journal computes its state hash (sha256 of the text, what
+   * `stateHash` from @axiom/projections gives). With write-behind the hashing happens on the writer thread.
+   */
+  saveSnapshotCanonical(seq: number, canonicalText: string): void;
   loadSnapshot(atOrBelowSeq?: number): Snapshot | null;
+  /** The latest snapshot at or below the seq as its stored text, not parsed (recovery hashes the text). */
+  loadSnapshotText(atOrBelowSeq?: number): SnapshotText | null;
   listSnapshots(): SnapshotInfo[];
   /** Walk the whole chain (constant memory) and report the first bad seq. Never repairs. */
   verify(options?: VerifyOptions): VerifyResult;
@@ -114,6 +137,11 @@ type EventRow = [
   recordedAt: number,
 ];
 const ROW_COLUMNS = 'seq, ts, kind, type, caused_by, payload, hash, recorded_at';
+const UTF8 = new TextEncoder();
+const SNAPSHOT_EXISTING_SQL = 'SELECT state_hash FROM snapshots WHERE seq = ?';
+const SNAPSHOT_INSERT_SQL = 'INSERT INTO snapshots (seq, state_hash, state, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING';
+/** Rows per INSERT on the writer thread, whose batches are ~1,000 inputs long. */
+const WRITE_BEHIND_ROWS_PER_STATEMENT = 32;
 /** A local copy: the hot loop then reads a constant, not a CommonJS export getter. */
 const ROWS_PER_INSERT = INSERT_ROWS_PER_STATEMENT_MAX;
 
@@ -137,6 +165,11 @@ class JournalImpl implements Journal {
   private batchEvents = 0;
   /** A write error inside a batch: the batch must roll back even if `fn` caught the error. */
   private batchFailure: unknown = null;
+  /** Write-behind: the writer thread, and the rows and snapshots of the batch being built (flattened). */
+  private readonly writer: WriteBehind | null = null;
+  private queuedValues: unknown[] = [];
+  private queuedSnapshots: QueuedSnapshot[] = [];
+  private queuedFirstSeq = 0;
 
   /** insertStatements[k] inserts k rows in one statement (one native call per append, not one per event). */
   private readonly insertStatements: Database.Statement[] = [];
@@ -152,6 +185,7 @@ class JournalImpl implements Journal {
     private readonly durability: Durability,
     private readonly readOnly: boolean,
     private readonly meta: MetaRecord,
+    writeBehind: boolean,
   ) {
     for (let k = 1; k <= ROWS_PER_INSERT; k++) {
       const values = Array.from({ length: k }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
@@ -164,6 +198,16 @@ class JournalImpl implements Journal {
     this.tailStmt = db.prepare('SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1').raw();
     this.getStmt = db.prepare(`SELECT ${ROW_COLUMNS} FROM events WHERE seq = ?`).raw();
     this.reloadTail();
+    if (writeBehind) {
+      const insertSql = [''];
+      for (let k = 1; k <= WRITE_BEHIND_ROWS_PER_STATEMENT; k++) {
+        insertSql.push(`INSERT INTO events (${ROW_COLUMNS}, symbol, client_order_id) VALUES ${Array.from({ length: k }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+      }
+      this.writer = new WriteBehind(path, {
+        insertSql, columnsPerRow: 10,
+        snapshotExistingSql: SNAPSHOT_EXISTING_SQL, snapshotInsertSql: SNAPSHOT_INSERT_SQL,
+      }, BUSY_TIMEOUT_MS);
+    }
   }
 
   static open(path: string, options: OpenJournalOptions): JournalImpl {
@@ -195,7 +239,10 @@ class JournalImpl implements Journal {
     try {
       const meta = JournalImpl.prepareFile(db, path, readOnly, created);
       JournalImpl.setPragmas(db, path, readOnly, durability);
-      return new JournalImpl(db, path, durability, readOnly, meta);
+      if (options.writeBehind === true && (readOnly || durability !== 'batched')) {
+        throw new TypeError(`openJournal: writeBehind needs a writable journal with durability 'batched'`);
+      }
+      return new JournalImpl(db, path, durability, readOnly, meta, options.writeBehind === true);
     } catch (e) {
       db.close();
       throw e;
@@ -290,7 +337,14 @@ class JournalImpl implements Journal {
       prevHash = row.event.hash;
     }
 
-    if (this.inBatch) {
+    if (this.writer !== null) {
+      // Queued, not written: the tail moves now (the writer commits in seq order) and a lone append is posted.
+      this.queueRows(rows);
+      const lastRow = rows[rows.length - 1] as PreparedRow;
+      this.tailSeq = lastRow.event.seq;
+      this.tailHash = lastRow.event.hash;
+      if (!this.inBatch) this.postQueued();
+    } else if (this.inBatch) {
       try {
         this.insertRows(rows);
       } catch (e) {
@@ -320,6 +374,7 @@ class JournalImpl implements Journal {
   batch<T>(fn: () => T): T {
     this.assertWritable();
     if (this.inBatch) throw new Error('batch: batches do not nest');
+    if (this.writer !== null) return this.batchBehind(fn);
     this.inBatch = true;
     this.batchEvents = 0;
     this.batchFailure = null;
@@ -337,6 +392,52 @@ class JournalImpl implements Journal {
       this.inBatch = false;
       this.batchFailure = null;
     }
+  }
+
+  /** Write-behind batch: appends queue their rows; the whole batch goes to the writer at the end, or not at all. */
+  private batchBehind<T>(fn: () => T): T {
+    const seq = this.tailSeq;
+    const hash = this.tailHash;
+    this.inBatch = true;
+    this.batchEvents = 0;
+    try {
+      const result = fn();
+      this.postQueued();
+      return result;
+    } catch (e) {
+      // Nothing of this batch reached the writer: drop it and rewind the tail, as a rollback would.
+      this.queuedValues = [];
+      this.queuedSnapshots = [];
+      this.tailSeq = seq;
+      this.tailHash = hash;
+      throw e;
+    } finally {
+      this.inBatch = false;
+    }
+  }
+
+  private queueRows(rows: readonly PreparedRow[]): void {
+    const values = this.queuedValues;
+    if (values.length === 0) this.queuedFirstSeq = (rows[0] as PreparedRow).event.seq;
+    for (const r of rows) {
+      const e = r.event;
+      values.push(e.seq, e.ts, e.kind, e.type, e.causedBy, r.payloadJson, e.hash, e.recordedAt, r.symbol, r.clientOrderId);
+    }
+    this.batchEvents += rows.length;
+  }
+
+  private postQueued(): void {
+    const writer = this.writer as WriteBehind;
+    if (this.queuedValues.length === 0 && this.queuedSnapshots.length === 0) return;
+    const batch = { firstSeq: this.queuedFirstSeq, lastSeq: this.tailSeq, values: this.queuedValues, snapshots: this.queuedSnapshots };
+    this.queuedValues = [];
+    this.queuedSnapshots = [];
+    writer.post(batch);
+  }
+
+  flush(): void {
+    this.assertOpen();
+    this.writer?.flush();
   }
 
   private insertRows(rows: readonly PreparedRow[]): void {
@@ -403,6 +504,7 @@ class JournalImpl implements Journal {
 
   read(filter: ReadFilter = {}): IterableIterator<AnyEvent> {
     this.assertOpen();
+    this.writer?.flush();
     const where: string[] = [];
     const params: Array<string | number> = [];
     if (filter.fromSeq !== undefined) {
@@ -451,6 +553,7 @@ class JournalImpl implements Journal {
 
   get(seq: number): AnyEvent | null {
     this.assertOpen();
+    this.writer?.flush();
     assertSeqArg('seq', seq);
     const row = this.getStmt.get(seq) as EventRow | undefined;
     return row === undefined ? null : rowToEvent(row, true);
@@ -458,6 +561,7 @@ class JournalImpl implements Journal {
 
   count(): number {
     this.assertOpen();
+    this.writer?.flush();
     return (this.db.prepare('SELECT count(*) FROM events').pluck().get() as number);
   }
 
@@ -475,34 +579,65 @@ class JournalImpl implements Journal {
     this.saveSnapshotText(seq, stateHash, encodeCanonical(state));
   }
 
+  saveSnapshotCanonical(seq: number, canonicalText: string): void {
+    if (this.writer !== null) {
+      this.queueSnapshot(seq, null, canonicalText);
+      return;
+    }
+    this.saveSnapshotText(seq, sha256Text(canonicalText), canonicalText);
+  }
+
+  /** Write-behind: the snapshot goes with the batch being built (or alone), after the events it follows. */
+  private queueSnapshot(seq: number, stateHash: string | null, text: string): void {
+    this.assertWritable();
+    assertSeqArg('seq', seq, 0);
+    if (seq > this.tailSeq) throw new RangeError(`saveSnapshot: seq ${seq} is beyond the last event (${this.tailSeq})`);
+    if (typeof text !== 'string') throw new TypeError('saveSnapshot: the state text must be a string');
+    this.queuedSnapshots.push({ seq, stateHash, utf8: UTF8.encode(text), createdAt: Date.now() });
+    if (!this.inBatch) this.postQueued();
+  }
+
   saveSnapshotText(seq: number, stateHash: string, json: string): void {
     this.assertWritable();
+    if (this.writer !== null) {
+      if (typeof stateHash !== 'string' || !STATE_HASH_PATTERN.test(stateHash)) {
+        throw new TypeError(`saveSnapshot: stateHash ${JSON.stringify(stateHash)} is not a sha256 hex digest`);
+      }
+      this.queueSnapshot(seq, stateHash, json);
+      return;
+    }
     assertSeqArg('seq', seq, 0);
     if (seq > this.tailSeq) throw new RangeError(`saveSnapshot: seq ${seq} is beyond the last event (${this.tailSeq})`);
     if (typeof stateHash !== 'string' || !STATE_HASH_PATTERN.test(stateHash)) {
       throw new TypeError(`saveSnapshot: stateHash ${JSON.stringify(stateHash)} is not a sha256 hex digest`);
     }
-    const existing = this.db.prepare('SELECT state_hash FROM snapshots WHERE seq = ?').pluck().get(seq) as string | undefined;
+    const existing = this.db.prepare(SNAPSHOT_EXISTING_SQL).pluck().get(seq) as string | undefined;
     if (existing !== undefined && existing !== stateHash) {
       // Two different states at one seq: the reducers are not deterministic. Never overwrite the evidence.
       throw new Error(`saveSnapshot: a snapshot at seq ${seq} already exists with state hash ${existing}, not ${stateHash}`);
     }
-    this.db.prepare('INSERT INTO snapshots (seq, state_hash, state, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING')
-      .run(seq, stateHash, json, Date.now());
+    this.db.prepare(SNAPSHOT_INSERT_SQL).run(seq, stateHash, json, Date.now());
   }
 
   loadSnapshot(atOrBelowSeq?: number): Snapshot | null {
+    const snap = this.loadSnapshotText(atOrBelowSeq);
+    return snap === null ? null : { seq: snap.seq, stateHash: snap.stateHash, state: JSON.parse(snap.text) as unknown };
+  }
+
+  loadSnapshotText(atOrBelowSeq?: number): SnapshotText | null {
     this.assertOpen();
+    this.writer?.flush();
     if (atOrBelowSeq !== undefined) assertSeqArg('atOrBelowSeq', atOrBelowSeq, 0);
     const row = this.db
       .prepare('SELECT seq, state_hash, state FROM snapshots WHERE seq <= ? ORDER BY seq DESC LIMIT 1')
       .get(atOrBelowSeq ?? Number.MAX_SAFE_INTEGER) as { seq: number; state_hash: string; state: string } | undefined;
     if (row === undefined) return null;
-    return { seq: row.seq, stateHash: row.state_hash, state: JSON.parse(row.state) as unknown };
+    return { seq: row.seq, stateHash: row.state_hash, text: row.state };
   }
 
   listSnapshots(): SnapshotInfo[] {
     this.assertOpen();
+    this.writer?.flush();
     const rows = this.db.prepare('SELECT seq, state_hash FROM snapshots ORDER BY seq').raw().all() as Array<[number, string]>;
     return rows.map(([seq, stateHash]) => ({ seq, stateHash }));
   }
@@ -511,6 +646,7 @@ class JournalImpl implements Journal {
 
   verify(options: VerifyOptions = {}): VerifyResult {
     this.assertOpen();
+    this.writer?.flush();
     return verifyJournal(this.db, options);
   }
 
@@ -532,7 +668,12 @@ class JournalImpl implements Journal {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.db.close();
+    try {
+      // Whatever was appended outside a batch is queued already; a batch cannot be open across close().
+      this.writer?.close();
+    } finally {
+      this.db.close();
+    }
   }
 
   private assertOpen(): void {

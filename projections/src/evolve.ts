@@ -70,7 +70,9 @@ export function evolve(state: EngineState, event: AnyEvent): EngineState {
   if (event.type === 'market.bar') {
     const c = state.counters;
     const tick = c.lastBarTs === null || event.ts > c.lastBarTs;
-    next.counters = { bars: c.bars + 1, barTicks: tick ? c.barTicks + 1 : c.barTicks, lastBarTs: tick ? event.ts : c.lastBarTs };
+    next.counters = { ...c, bars: c.bars + 1, barTicks: tick ? c.barTicks + 1 : c.barTicks, lastBarTs: tick ? event.ts : c.lastBarTs };
+  } else if (event.type === 'checkpoint.taken') {
+    next.counters = { ...state.counters, checkpointSeq: event.seq, checkpointTick: state.counters.barTicks };
   } else if (event.type === 'run.started') {
     next = onRunStarted(next, event);
   }
@@ -88,7 +90,9 @@ function onRunStarted(s: EngineState, e: Envelope<'run.started'>): EngineState {
     });
   }
   const next = { ...s, run, config: parsed.data };
-  const hash = sha256Canonical(parsed.data);
+  // The hash of the config as recorded: a journal written before a config field existed still checks out
+  // (the field takes its default, which the recorded hash never covered).
+  const hash = sha256Canonical(p.config);
   if (hash !== p.configHash) {
     return withAnomaly(next, { seq: e.seq, type: e.type, key: p.runId, symbol: null, detail: `configHash ${p.configHash} does not match the config (${hash})` });
   }

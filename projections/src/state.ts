@@ -14,7 +14,7 @@ import { initialSessionState } from './session';
  * Bump on any change to the shape or meaning of EngineState: a snapshot of another version is refused
  * (decodeSnapshot) and the state is rebuilt by replaying the journal from the start.
  */
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
 export interface RunInfo {
   runId: string;
@@ -32,6 +32,9 @@ export interface BarCounters {
   barTicks: number;
   /** ts (bar start) of the latest bar minute, null before the first bar. */
   lastBarTs: number | null;
+  /** Seq of the latest checkpoint.taken, and barTicks when it was taken (0, 0 before the first). */
+  checkpointSeq: number;
+  checkpointTick: number;
 }
 
 export interface EngineState {
@@ -65,7 +68,7 @@ export function initialEngineState(config: EngineConfig = defaultEngineConfig())
     lastTs: 0,
     run: null,
     config,
-    counters: { bars: 0, barTicks: 0, lastBarTs: null },
+    counters: { bars: 0, barTicks: 0, lastBarTs: null, checkpointSeq: 0, checkpointTick: 0 },
     session: initialSessionState(),
     market: initialMarketState(),
     orders: initialOrdersState(),

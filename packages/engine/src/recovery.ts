@@ -2,7 +2,8 @@
 // after it, through the same reducers. A snapshot that does not restore to its recorded hash is refused
 // and the state is rebuilt from zero instead (said loudly); a snapshot from another state version likewise.
 import type { Journal } from '@axiom/journal';
-import { decodeSnapshot, evolve, initialEngineState, stateHash, type EngineState } from '@axiom/projections';
+import { sha256Text } from '@axiom/events';
+import { decodeSnapshot, evolve, initialEngineState, type EngineState } from '@axiom/projections';
 
 export interface Recovery {
   readonly state: EngineState;
@@ -29,12 +30,16 @@ export function recoverState(journal: Journal, opts: RecoverOptions = {}): Recov
   let fromSeq = 0;
   let snapshotRefused: string | null = null;
   if (!opts.fromZero) {
-    const snap = journal.loadSnapshot(opts.toSeq);
+    const snap = journal.loadSnapshotText(opts.toSeq);
     if (snap !== null) {
       try {
-        const restored = decodeSnapshot(snap.state);
-        const hash = stateHash(restored);
-        if (hash !== snap.stateHash) throw new Error(`snapshot at seq ${snap.seq} restores to hash ${hash}, recorded ${snap.stateHash}`);
+        // The stored text is the state's canonical JSON, the very bytes its hash was taken of: hashing the
+        // text proves the snapshot intact without encoding the parsed state again (~20x cheaper), because
+        // parsing canonical JSON and encoding it again gives the same text. `replay --check-snapshots`
+        // still proves every snapshot equal to the state rebuilt from zero.
+        const hash = sha256Text(snap.text);
+        if (hash !== snap.stateHash) throw new Error(`snapshot at seq ${snap.seq} hashes to ${hash}, recorded ${snap.stateHash}`);
+        const restored = decodeSnapshot(snap.text);
         state = restored;
         fromSeq = snap.seq;
       } catch (e) {

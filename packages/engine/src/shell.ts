@@ -4,8 +4,7 @@
 // journaled, alone, with an `engine.halted` decision carrying the error, and trading stops.
 import type { AnyEvent, DecisionDraft, DecisionEvent, InputDraft, InputEvent, PayloadOf } from '@axiom/events';
 import type { Journal } from '@axiom/journal';
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '@axiom/events';
+import { canonicalJson, canonicalJsonCached } from '@axiom/events';
 import { evolve, type EngineState } from '@axiom/projections';
 import type { Broker } from './broker';
 import { provisionalEnvelope, type DecideDeps } from './decide/context';
@@ -13,6 +12,9 @@ import { step } from './decide/pipeline';
 import { nextDeadline } from './decide/view';
 import { nowOf } from './time';
 import { recoverState, type Recovery } from './recovery';
+
+/** Tests (jest sets NODE_ENV=test) prove every cached snapshot encoding equal to a fresh one. */
+const CROSS_CHECK_SNAPSHOTS = process.env.NODE_ENV !== 'production';
 
 export interface EngineLogger {
   info(obj: object, msg?: string): void;
@@ -55,6 +57,7 @@ function describeError(err: unknown): string {
 export class Engine {
   private stateNow: EngineState;
   private deadline: number | null = null;
+  private readonly snapshotCache = new WeakMap<object, string>();
   readonly recovery: Recovery;
 
   /** Open the engine on a journal: state is rebuilt from the latest snapshot + the tail (crash recovery). */
@@ -122,10 +125,10 @@ export class Engine {
           broker?.requestSnapshot(d.seq, d.ts);
           break;
         case 'checkpoint.taken': {
-          // Encode once: the canonical text is both what is hashed and what is stored.
+          // Encode once: the canonical text is both what is hashed (by the journal, on its writer thread when
+          // it writes behind) and what is stored.
           const last = decisions[decisions.length - 1]!;
-          const text = canonicalJson(this.stateNow);
-          this.opts.journal.saveSnapshotText(last.seq, createHash('sha256').update(text).digest('hex'), text);
+          this.opts.journal.saveSnapshotCanonical(last.seq, this.snapshotText());
           break;
         }
         case 'engine.halted':
@@ -138,6 +141,20 @@ export class Engine {
           break;
       }
     }
+  }
+
+  /**
+   * The state's canonical JSON, re-encoding only what changed since the last checkpoint: states share every
+   * unchanged subtree (a symbol's full leaves of bars, untouched records), whose text is cached by identity.
+   * Outside production every snapshot is also encoded from scratch and compared, so a reducer that mutated
+   * a shared object (a purity bug the cache would hide) fails the tests instead of storing a stale snapshot.
+   */
+  private snapshotText(): string {
+    const text = canonicalJsonCached(this.stateNow, this.snapshotCache);
+    if (CROSS_CHECK_SNAPSHOTS && text !== canonicalJson(this.stateNow)) {
+      throw new Error('snapshot encoding: the cached text differs from a fresh encoding (a reducer mutated shared state)');
+    }
+    return text;
   }
 
   private publishDeadline(): void {

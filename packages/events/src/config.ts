@@ -11,6 +11,12 @@ export const DEFAULTS = {
   entryAttemptsMax: 3,
   reconcileEveryBars: 20,
   checkpointEveryBars: 100,
+  /**
+   * A cadence checkpoint is skipped until this many events were journaled since the last one: a snapshot
+   * costs about as much as the state is large, so it must save at least this much replay (one symbol makes
+   * ~2 events a bar; 500 symbols make ~50,000 events per 100 bar minutes). Session closes always checkpoint.
+   */
+  checkpointMinEvents: 5_000,
   /** Ring of recent bars kept per symbol (bounded: the strategy context and last-N indicators read it). */
   barRingSize: 120,
   slopeBars: 20,
@@ -90,6 +96,7 @@ export const EngineConfigSchema = z.strictObject({
   }).prefault({}),
   reconcileEveryBars: posInt().default(DEFAULTS.reconcileEveryBars),
   checkpointEveryBars: posInt().default(DEFAULTS.checkpointEveryBars),
+  checkpointMinEvents: z.number().int('is not an integer').nonnegative('is negative').default(DEFAULTS.checkpointMinEvents),
   strategies: z.array(StrategyRefSchema).default([]),
   /** The simulated broker (backtests only); recorded because it shapes the results. */
   sim: z.strictObject({

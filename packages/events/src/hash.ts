@@ -18,5 +18,10 @@ export function chainHash(
 
 /** sha256 hex of the canonical encoding of any JSON value (config hashes, state hashes). */
 export function sha256Canonical(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return sha256Text(canonicalJson(value));
+}
+
+/** sha256 (hex) of a text's UTF-8 bytes: `sha256Canonical(v)` is `sha256Text(canonicalJson(v))`. */
+export function sha256Text(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

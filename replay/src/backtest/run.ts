@@ -2,8 +2,9 @@
 // bars recorded in a journal), the simulated broker behind the one broker interface, the same Engine shell
 // and the same `step`. The journal is written with batched durability (one commit per ~1,000 inputs).
 // Write-ahead in a backtest: each input and its decisions are appended before the simulated broker sees the
-// effects, as live; the batch is committed every ~1,000 inputs, so a crash loses the uncommitted tail of
-// the journal and, with it, the in-process simulated broker: nothing outside the process ever acted on it.
+// effects, as live; the batch is committed every ~1,000 inputs, by the journal's writer thread while the
+// engine goes on (write-behind), so a crash loses the uncommitted tail of the journal and, with it, the
+// in-process simulated broker: nothing outside the process ever acted on it.
 // Determinism: the run id, the config hash and the data hash are derived from the inputs, so the same
 // inputs and config give a byte-identical hash chain.
 import { existsSync, rmSync } from 'node:fs';
@@ -128,6 +129,8 @@ export function runBacktest(opts: BacktestOptions): BacktestResult {
       }
       opts.onProgress?.({ daysDone, daysTotal, bars, events });
     }
+    // Every batch is committed before the run reports its result.
+    journal.flush();
     opts.onProgress?.({ daysDone: daysTotal, daysTotal, bars, events });
     return {
       journalPath: opts.out, runId, lastSeq: journal.lastSeq(), lastHash: journal.lastHash(),
@@ -143,7 +146,7 @@ function openFresh(path: string, overwrite: boolean): Journal {
   if (overwrite) {
     for (const suffix of ['', '-wal', '-shm']) if (existsSync(path + suffix)) rmSync(path + suffix);
   }
-  return openJournal(path, { durability: 'batched' });
+  return openJournal(path, { durability: 'batched', writeBehind: true });
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 // decide(state, input) -> decisions: the bar pipeline of DESIGN §4 and the engine's answers to broker
 // facts, timers, snapshots and operators. Pure: it reads time only from the input, ids only from journal
 // seqs, and every choice it makes is a journaled decision with a reason, caused by the input.
-import { DEFAULTS, type AnyEvent, type DecisionDraft, type Envelope, type PayloadOf, type SignalGate } from '@axiom/events';
+import { DEFAULTS, type AnyEvent, type DecisionDraft, type Envelope, type PayloadOf, type SessionPhase, type SignalGate } from '@axiom/events';
 import { evolve, type EngineState } from '@axiom/projections';
 import { BAR_MS, nowOf } from '../time';
 import { DecisionContext, type DecideDeps } from './context';
@@ -93,6 +93,21 @@ function updatePhase(ctx: DecisionContext, phaseTs: number): void {
     reason: cur.tradingDay === next.tradingDay ? `${next.phase} at ${V.nyTime(phaseTs)}` : `new trading day ${next.tradingDay}`,
   });
   if (V.isLiquidationPhase(next.phase)) liquidateAll(ctx, `phase ${next.phase}`);
+  if (next.tradingDay === cur.tradingDay && isSessionOver(next.phase) && !isSessionOver(cur.phase)) {
+    // DESIGN §6: the day's end is checkpointed, so a restart after the close (or the next morning) replays
+    // only what came after it.
+    checkpoint(ctx, `session close (${next.phase} at ${V.nyTime(phaseTs)})`);
+  }
+}
+
+function isSessionOver(phase: SessionPhase): boolean {
+  return phase === 'AFTER_HOURS' || phase === 'CLOSED';
+}
+
+/** At most one checkpoint per input: the shell stores one snapshot, of the state after the whole step. */
+function checkpoint(ctx: DecisionContext, reason: string): void {
+  if (ctx.decisions.some((d) => d.type === 'checkpoint.taken')) return;
+  ctx.emit('checkpoint.taken', { barsSinceStart: V.barTicks(ctx.state), reason });
 }
 
 /** EOD: close every position and cancel every working entry order; no position is held overnight. */
@@ -394,8 +409,10 @@ function cadence(ctx: DecisionContext, input: Envelope<'market.bar'>, before: En
   if (ticks % cfg.reconcileEveryBars === 0 && !V.snapshotOutstanding(ctx.state, ctx.now - 2 * cfg.reconcileEveryBars * BAR_MS)) {
     ctx.emit('reconciliation.requested', { reason: `every ${cfg.reconcileEveryBars} bars (bar minute ${ticks})` });
   }
-  if (ticks % cfg.checkpointEveryBars === 0) {
-    ctx.emit('checkpoint.taken', { barsSinceStart: ticks, reason: `every ${cfg.checkpointEveryBars} bars` });
+  const c = V.counters(ctx.state);
+  const events = input.seq - c.checkpointSeq;
+  if (ticks - c.checkpointTick >= cfg.checkpointEveryBars && events >= cfg.checkpointMinEvents) {
+    checkpoint(ctx, `${ticks - c.checkpointTick} bar minutes and ${events} events since the last checkpoint`);
   }
 }
 

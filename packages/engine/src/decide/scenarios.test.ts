@@ -270,19 +270,39 @@ describe('reconciliation', () => {
     expect(ofType(h.input(bar('SPY', ny('09:46'), 100)), 'order.created')).toHaveLength(1);
   });
 
-  it('requests a broker snapshot at startup, every 20 bar minutes, and checkpoints every 100', () => {
-    const h = new Harness([]);
-    expect(types(h.events.filter((e) => e.kind === 'decision'))).toEqual(['reconciliation.requested']);
-    h.snapshot({ equity: 100_000 });
-    const d = [];
-    for (let i = 99; i >= 0; i--) {
+  /** `minutes` one-symbol bar minutes before 06:00, the broker answering every snapshot request. */
+  function barMinutes(h: Harness, minutes: number): ReturnType<Harness['input']> {
+    const d: ReturnType<Harness['input']> = [];
+    for (let i = minutes - 1; i >= 0; i--) {
       const out = h.input(bar('SPY', ny('06:00') - i * 60_000, 100));
       d.push(...out);
       // The broker answers each request; an unanswered one is not piled on (see the next test).
       if (ofType(out, 'reconciliation.requested').length > 0) h.snapshot({ equity: 100_000 });
     }
-    expect(ofType(d, 'reconciliation.requested')).toHaveLength(5);
-    expect(ofType(d, 'checkpoint.taken')).toHaveLength(1);
+    return d;
+  }
+
+  it('requests a broker snapshot at startup, every 20 bar minutes, and checkpoints every 100', () => {
+    const h = new Harness([], { checkpointMinEvents: 0 });
+    expect(types(h.events.filter((e) => e.kind === 'decision'))).toEqual(['reconciliation.requested']);
+    h.snapshot({ equity: 100_000 });
+    const d = barMinutes(h, 250);
+    expect(ofType(d, 'reconciliation.requested')).toHaveLength(12);
+    expect(ofType(d, 'checkpoint.taken').map((c) => c.payload.barsSinceStart)).toEqual([100, 200]);
+  });
+
+  it('skips a cadence checkpoint until checkpointMinEvents events were journaled since the last one', () => {
+    const h = new Harness([], { checkpointMinEvents: 250 });
+    h.snapshot({ equity: 100_000 });
+    // ~1.1 events a bar minute here (a bar, and a request + snapshot + reconciliation every 20): the first
+    // checkpoint waits past minute 100 until 250 events have been journaled, then the 100-minute cadence
+    // counts from there.
+    const d = barMinutes(h, 450);
+    const at = ofType(d, 'checkpoint.taken').map((c) => c.payload.barsSinceStart);
+    expect(at).toHaveLength(2);
+    expect(at[0]).toBeGreaterThan(200);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(200);
+    expect(h.state.counters.checkpointTick).toBe(at[1]);
   });
 
   it('does not pile up snapshot requests, but asks again when one goes unanswered for a whole interval', () => {

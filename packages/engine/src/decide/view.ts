@@ -235,6 +235,7 @@ export const reconcile = reconcileSnapshot;
 
 export const lastBarTs = (s: EngineState): number | null => s.counters.lastBarTs;
 export const barTicks = (s: EngineState): number => s.counters.barTicks;
+export const counters = (s: EngineState): EngineState['counters'] => s.counters;
 
 /**
  * The engine's next deadline: the earliest entry-order timeout, or the next session phase boundary (so EOD

@@ -1,0 +1,106 @@
+// @ts-check
+// The journal's write-behind thread (write-behind.ts): it owns a second connection to the journal file and
+// commits, in order, each batch of rows the appending thread prepared (validated, canonical, hashed). Plain
+// CommonJS on purpose: a worker thread does not go through the TypeScript loaders of the CLI or of jest, and
+// this file needs nothing but better-sqlite3. Every SQL statement comes from the appending thread, so the
+// table layout stays defined in one place (schema.ts, journal.ts).
+//
+// Signals (an Int32Array over a SharedArrayBuffer, read by the appending thread with Atomics):
+//   [0] batches finished (written, or skipped after a failure), [1] 1 once a write failed.
+// The first failure's message goes to `errors` (a MessagePort the appending thread reads synchronously);
+// after it every later batch is skipped: the file ends at the last good commit, like a crashed process's.
+'use strict';
+const { parentPort, workerData } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const DONE = 0;
+const FAILED = 1;
+const signals = new Int32Array(workerData.signals);
+/** @type {import('node:worker_threads').MessagePort} */
+const errors = workerData.errors;
+
+/** @param {unknown} e @param {string} during */
+function fail(e, during) {
+  if (Atomics.load(signals, FAILED) === 0) {
+    const message = e instanceof Error ? e.message : String(e);
+    errors.postMessage({ during, message, code: /** @type {{ code?: unknown }} */ (e)?.code ?? null });
+    Atomics.store(signals, FAILED, 1);
+  }
+}
+
+function finished() {
+  Atomics.add(signals, DONE, 1);
+  Atomics.notify(signals, DONE);
+}
+
+/** @type {any} */
+let db = null;
+/** @type {(batch: any) => void} */
+let writeBatch = () => undefined;
+try {
+  const Database = require('better-sqlite3');
+  db = new Database(workerData.path, { fileMustExist: true, timeout: workerData.busyTimeoutMs });
+  // Same pragmas as the appending connection in 'batched' durability, read back (STYLE rule 7).
+  const mode = db.pragma('journal_mode = WAL', { simple: true });
+  if (mode !== 'wal') throw new Error(`journal_mode is ${String(mode)} after setting WAL`);
+  db.pragma('synchronous = NORMAL');
+  const sync = db.pragma('synchronous', { simple: true });
+  if (sync !== 1) throw new Error(`synchronous is ${String(sync)} after setting NORMAL (1)`);
+
+  /** @type {string[]} */
+  const insertSql = workerData.insertSql;
+  const columns = /** @type {number} */ (workerData.columnsPerRow);
+  const perStatement = insertSql.length - 1;
+  const inserts = insertSql.map((sql) => (sql === '' ? null : db.prepare(sql)));
+  const params = insertSql.map((_, k) => new Array(k * columns).fill(null));
+  const existingSnapshot = db.prepare(workerData.snapshotExistingSql).pluck();
+  const insertSnapshot = db.prepare(workerData.snapshotInsertSql);
+
+  const txn = db.transaction((/** @type {any} */ batch) => {
+    /** @type {unknown[]} */
+    const values = batch.values;
+    const rows = values.length / columns;
+    for (let start = 0; start < rows; start += perStatement) {
+      const k = Math.min(perStatement, rows - start);
+      const p = params[k];
+      const base = start * columns;
+      for (let i = 0; i < k * columns; i++) p[i] = values[base + i];
+      inserts[k].run(p);
+    }
+    for (const s of batch.snapshots) {
+      const stateHash = s.stateHash ?? createHash('sha256').update(s.utf8).digest('hex');
+      const existing = existingSnapshot.get(s.seq);
+      if (existing !== undefined && existing !== stateHash) {
+        // Two different states at one seq: the reducers are not deterministic. Never overwrite the evidence.
+        throw new Error(`saveSnapshot: a snapshot at seq ${s.seq} already exists with state hash ${existing}, not ${stateHash}`);
+      }
+      insertSnapshot.run(s.seq, stateHash, utf8.decode(s.utf8), s.createdAt);
+    }
+  });
+  writeBatch = (batch) => txn.immediate(batch);
+} catch (e) {
+  fail(e, 'opening the journal');
+}
+
+parentPort?.on('message', (/** @type {any} */ msg) => {
+  if (msg.type === 'batch') {
+    if (Atomics.load(signals, FAILED) === 0) {
+      try {
+        writeBatch(msg);
+      } catch (e) {
+        fail(e, `writing seqs ${msg.firstSeq}..${msg.lastSeq}`);
+      }
+    }
+    finished();
+  } else if (msg.type === 'close') {
+    try {
+      db?.close();
+    } catch (e) {
+      fail(e, 'closing the journal');
+    }
+    finished();
+    parentPort?.close();
+    errors.close();
+  }
+});
