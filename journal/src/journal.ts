@@ -22,6 +22,7 @@ import {
 } from './schema';
 import { verifyJournal, type VerifyOptions, type VerifyResult } from './verify';
 import { WriteBehind, type QueuedSnapshot } from './write-behind';
+import { readAhead } from './read-ahead';
 
 /**
  * 'full': every append (or batch) commits with synchronous=FULL: it is on disk when the call returns (live).
@@ -73,6 +74,12 @@ export interface ReadFilter {
    * still parsed) and is for trusted hot paths that ran `verify()` on this file first and found it ok.
    */
   readonly validate?: boolean;
+  /**
+   * Step SQLite on a reader thread, a page ahead of the caller (read-ahead.ts): for long sequential reads
+   * (recovery from zero, replay) where parsing and folding overlap the stepping. Costs a thread start
+   * (~30 ms): not for short reads.
+   */
+  readonly readAhead?: boolean;
 }
 
 export interface Snapshot {
@@ -536,6 +543,11 @@ class JournalImpl implements Journal {
         where.push('client_order_id = ?');
         params.push(filter.clientOrderId);
       }
+    }
+    if (filter.readAhead === true) {
+      const pageSql = `SELECT ${ROW_COLUMNS} FROM events WHERE ${[...where, 'seq > ?'].join(' AND ')} ORDER BY seq LIMIT ?`;
+      const rows = readAhead<EventRow>({ path: this.path, pageSql, params, busyTimeoutMs: BUSY_TIMEOUT_MS });
+      return iterateEvents(rows, filter.validate !== false);
     }
     const sql = `SELECT ${ROW_COLUMNS} FROM events${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
     const stmt = this.readStatement(sql);
