@@ -269,6 +269,33 @@ describe('market reducer: corrections', () => {
     }
     expect(ringCapacity(t.config.market)).toBe(2);
   });
+
+  it('keeps only the recent bars of the day once the session closes; a late correction then fixes what is kept', () => {
+    const config = withMarket({ barRingSize: 16, slopeBars: 3, rangeBars: 3, volumeSpikeWindowBars: 2 });
+    // 09:30-15:59: 390 regular bars, far more than the ring.
+    const closes = Array.from({ length: 390 }, (_, i) => 100 + (i % 7));
+    const open = fold([config, ...day(closes, '09:30'), bar('QQQ', at(d, '15:59'), 50)]);
+    expect(rec(open).dayStoreComplete).toBe(true);
+    const close = journalEvent('session.phase_changed', at(d, '16:00'), { tradingDay: d, from: 'EOD_LIQUIDATION', to: 'AFTER_HOURS', calendar: null, reason: 'x' });
+    const closed = evolveMarket(open, close);
+    // SPY's store drops whole leaves down to the ring; QQQ (one bar) is untouched, the same object.
+    expect(recentBarsOf(closed, 'SPY', 1000).length).toBeGreaterThanOrEqual(16);
+    expect(recentBarsOf(closed, 'SPY', 1000).length).toBeLessThan(16 + STORE_LEAF_BARS);
+    expect(rec(closed)).toMatchObject({ dayStoreComplete: false, indicators: rec(open).indicators, lastRegularClose: rec(open).lastRegularClose });
+    expect(rec(closed, 'QQQ')).toBe(rec(open, 'QQQ'));
+    // Not again after hours, and never at an opening.
+    expect(evolveMarket(closed, { ...close, payload: { ...close.payload, from: 'AFTER_HOURS', to: 'CLOSED' } } as AnyEvent)).toBe(closed);
+
+    // A correction of a dropped bar is an anomaly; of the 15:59 bar it fixes the close the next day's gap uses.
+    const dropped = evolveMarket(closed, correction('SPY', at(d, '09:31'), 1, {}, at(d, '16:01')));
+    expect(rec(dropped)).toBe(rec(closed));
+    expect(dropped.anomalies.at(-1)?.detail).toContain('no such bar is kept');
+    const fixed = evolveMarket(closed, correction('SPY', at(d, '15:59'), 90, {}, at(d, '16:01')));
+    expect(rec(fixed)).toMatchObject({ lastRegularClose: 90, lastPrice: 90 });
+    expect(fixed.anomalies.at(-1)?.detail).toContain('the session closed');
+    const next = evolveMarket(fixed, bar('SPY', at('2026-03-10', '09:30'), 99));
+    expect(indicatorsOf(rec(next))).toMatchObject({ prevClose: 90, gapPct: 0.1 });
+  });
 });
 
 describe('market reducer: config, calendar and bounds', () => {

@@ -345,9 +345,10 @@ function onCorrection(state: MarketState, e: Envelope<'market.bar_correction'>):
     if (s.dayStoreComplete) {
       refoldDay(n, today);
     } else {
+      if (barTs === s.lastRegularCloseTs) n.lastRegularClose = bar.close;
       anomaly = {
         seq: e.seq, type: e.type, symbol: p.symbol,
-        detail: `correction of the bar at ${barTs}: today has over ${DAY_STORE_BARS_MAX} bars and its oldest are gone, so session VWAP/high/low/opening range keep the uncorrected bar; stored bar and windows corrected`,
+        detail: `correction of the bar at ${barTs}: today's oldest bars are no longer kept (the session closed, or over ${DAY_STORE_BARS_MAX} bars), so session VWAP/high/low/opening range keep the uncorrected bar; stored bar, windows and last regular close corrected`,
       };
     }
   } else if (barTs === s.prevCloseTs) {
@@ -436,6 +437,34 @@ function onCalendar(state: MarketState, e: Envelope<'broker.calendar'>): MarketS
   return rebuildAll(state, state.config, mergeOverrides(state.overrides, overridesFromCalendarDays(e.payload.days)), e.seq, e.type);
 }
 
+const isSessionOver = (phase: string): boolean => phase === 'AFTER_HOURS' || phase === 'CLOSED';
+
+/**
+ * At the session's close the day's bars older than the recent ones leave the store (the day's store is then
+ * incomplete): no entry is taken on them again and the next day starts from the recent bars anyway, so the
+ * end-of-day snapshot (DESIGN §6) carries a third of the bars (at 500 symbols, 13.7 MB of 16 MB). A late
+ * correction of a dropped bar is then recorded as an anomaly, of a kept one corrects the bar, the windows
+ * and the last regular close (the next day's gap), not the closed session's VWAP/high/low/opening range.
+ */
+function onPhaseChanged(state: MarketState, e: Envelope<'session.phase_changed'>): MarketState {
+  if (!isSessionOver(e.payload.to) || isSessionOver(e.payload.from)) return state;
+  const keep = ringCapacity(state.config.market);
+  let slots: SymbolMarket[][] | null = null;
+  state.slots.forEach((chunk, c) => {
+    chunk.forEach((s, i) => {
+      const store = storeTrimFront(s.store, keep);
+      if (store === s.store) return;
+      const n = cloneRecord(s);
+      n.store = store;
+      if (storeCount(store) < n.barsToday) n.dayStoreComplete = false;
+      slots ??= state.slots.slice();
+      if (slots[c] === chunk) slots[c] = chunk.slice();
+      (slots[c] as SymbolMarket[])[i] = Object.freeze(n);
+    });
+  });
+  return slots === null ? state : Object.freeze({ ...state, slots });
+}
+
 export function evolveMarket(state: MarketState, event: AnyEvent): MarketState {
   switch (event.type) {
     case 'market.bar':
@@ -464,7 +493,9 @@ export function evolveMarket(state: MarketState, event: AnyEvent): MarketState {
     case 'order.abandoned':
     case 'entry.gave_up':
     case 'position.exit_requested':
+      return state;
     case 'session.phase_changed':
+      return onPhaseChanged(state, event);
     case 'risk.kill_switch_tripped':
     case 'risk.cooldown_started':
     case 'risk.symbol_blocked':
