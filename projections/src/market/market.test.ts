@@ -6,6 +6,7 @@ import {
   DAY_STORE_BARS_MAX, STORE_LEAF_BARS, evolveMarket, initialMarketState, indicatorsOf, marketSymbols, recentBars,
   recentBarsOf, ringCapacity, symbolMarket, warmedUp, type MarketState, type SymbolMarket,
 } from './index';
+import { storeCount } from './store';
 
 const NY = 'America/New_York';
 const at = (date: string, hhmm: string, seconds = 0): number => wallTimeToUtcMs(date, hhmm, NY) + seconds * 1000;
@@ -279,8 +280,9 @@ describe('market reducer: corrections', () => {
     const close = journalEvent('session.phase_changed', at(d, '16:00'), { tradingDay: d, from: 'EOD_LIQUIDATION', to: 'AFTER_HOURS', calendar: null, reason: 'x' });
     const closed = evolveMarket(open, close);
     // SPY's store drops whole leaves down to the ring; QQQ (one bar) is untouched, the same object.
-    expect(recentBarsOf(closed, 'SPY', 1000).length).toBeGreaterThanOrEqual(16);
-    expect(recentBarsOf(closed, 'SPY', 1000).length).toBeLessThan(16 + STORE_LEAF_BARS);
+    expect(storeCount(rec(open).store)).toBe(390);
+    expect(storeCount(rec(closed).store)).toBeGreaterThanOrEqual(16);
+    expect(storeCount(rec(closed).store)).toBeLessThan(16 + STORE_LEAF_BARS);
     expect(rec(closed)).toMatchObject({ dayStoreComplete: false, indicators: rec(open).indicators, lastRegularClose: rec(open).lastRegularClose });
     expect(rec(closed, 'QQQ')).toBe(rec(open, 'QQQ'));
     // Not again after hours, and never at an opening.

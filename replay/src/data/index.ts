@@ -23,5 +23,6 @@ export { importLean, LEAN_PRICE_SCALE } from './lean-import';
 export { findImplausibleBars, IMPLAUSIBLE_RANGE_FACTOR } from './bad-prints';
 
 export { barsContentSha256 } from './content-hash';
+export { SAMPLE_DIR } from './sample';
 
 export { nyWallTimeToUtcMs, nyDateOf, nyDayStartUtcMs, nyUtcOffsetMinutes, nyMsSinceMidnight, formatNyTime } from './ny-time';

@@ -2,7 +2,7 @@
 // files, and its manifest — the per-day row counts and content hashes that the sample test holds the
 // committed files and a fresh import to. build-sample.ts is the command that runs `buildSample`.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { BarDataError } from './bar';
 import { barsContentSha256 } from './content-hash';
 import { CORPORATE_ACTIONS_FILE, CorporateAction, readCorporateActions } from './corporate-actions';
@@ -11,8 +11,11 @@ import { importLean } from './lean-import';
 import { formatNyTime } from './ny-time';
 import { BAR_DAY_FILE_PATTERN, readBarDay } from './parquet-day';
 
-/** `data/sample` at the repository root (this file is replay/src/data/sample.ts). */
-export const SAMPLE_DIR = resolve(__dirname, '../../../data/sample');
+/**
+ * `data/sample` at the repository root: beside the replay package, found through its package.json so the
+ * path holds from the sources and from a bundle (packages/cli/dist) alike.
+ */
+export const SAMPLE_DIR = resolve(dirname(require.resolve('@axiom/replay/package.json')), '../data/sample');
 /** Where the LEAN files live on the project machines; AXIOM_LEAN_DIR overrides it. */
 export const DEFAULT_LEAN_DIR = '/work/shared/data/lean';
 export const SAMPLE_MANIFEST_FILE = 'manifest.json';

@@ -5,11 +5,11 @@ import { dirname, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { parseEngineConfig, type EngineConfig } from '@axiom/events';
-import { BarDataError, formatSummary, resolveStrategies, runBacktest, type BarInput } from '@axiom/replay';
+import { BarDataError, formatSummary, resolveStrategies, runBacktest, SAMPLE_DIR, type BarInput } from '@axiom/replay';
 import { EXIT, UsageError } from '../exit';
 
 /** The bundled real sample (LEAN minute bars, converted to Parquet day files). */
-export const SAMPLE_BARS_DIR = resolve(__dirname, '../../../../data/sample');
+export const SAMPLE_BARS_DIR = SAMPLE_DIR;
 
 interface BacktestFlags {
   bars?: string;

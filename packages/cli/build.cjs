@@ -1,0 +1,90 @@
+// @ts-check
+// The production build: the CLI (and any script) bundled by esbuild into one CommonJS file. The sources run
+// unbundled under tsx in development and tests, where every call across a module boundary goes through an
+// export getter (and tsx keeps function names with a helper call): the bundled engine steps ~2x faster
+// (scripts/bench measured 1.9 s against 4.3 s for the same day of inputs). The bundle is rebuilt whenever a
+// source file is newer than it, so `axiom` never runs stale code.
+//
+// Kept outside the bundle: better-sqlite3 (native) and parquet-wasm (loads its .wasm beside itself), resolved
+// from the bundle's directory like any dependency; the journal's worker-thread files (plain CommonJS,
+// started by path) are copied next to the bundle.
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+/** Where the workspace's TypeScript sources are: a change to any of them makes a bundle stale. */
+const SOURCE_DIRS = ['packages', 'journal', 'projections', 'replay'].map((d) => path.join(REPO_ROOT, d));
+/** Worker-thread entry files started by path (`new Worker(join(__dirname, name))`): copied beside a bundle. */
+const WORKER_FILES = ['journal/src/write-behind-thread.cjs', 'journal/src/read-ahead-thread.cjs'];
+const EXTERNAL = ['better-sqlite3', 'parquet-wasm', 'parquet-wasm/*', 'tsx', 'tsx/*', 'esbuild', 'uplot/*', '@axiom/replay/package.json'];
+
+/** Newest modification time (ms) of the sources a bundle is built from (the workspace and the entry's directory). */
+function newestSourceMtimeMs(entryDir) {
+  let newest = fs.statSync(__filename).mtimeMs;
+  for (const dir of [...SOURCE_DIRS, entryDir]) {
+    for (const entry of fs.readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const name = entry.name;
+      if (!(name.endsWith('.ts') || name.endsWith('.cjs') || name === 'package.json' || name.endsWith('.json'))) continue;
+      const parent = /** @type {string} */ (entry.parentPath ?? /** @type {any} */ (entry).path);
+      if (parent.includes(`${path.sep}node_modules`) || parent.includes(`${path.sep}dist`)) continue;
+      const m = fs.statSync(path.join(parent, name)).mtimeMs;
+      if (m > newest) newest = m;
+    }
+  }
+  return newest;
+}
+
+/**
+ * Bundle `entry` (a .ts file) into `outfile` (.cjs) with a linked source map, and copy the worker files next
+ * to it. Written to temporary names and renamed, so concurrent builds (parallel tests) never see half a file.
+ * @param {{ entry: string; outfile: string }} o
+ */
+function bundle(o) {
+  const esbuild = require('esbuild');
+  const outdir = path.dirname(o.outfile);
+  fs.mkdirSync(outdir, { recursive: true });
+  const tmp = `${o.outfile}.${process.pid}.tmp`;
+  esbuild.buildSync({
+    entryPoints: [o.entry],
+    outfile: tmp,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: EXTERNAL,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    logLevel: 'warning',
+  });
+  // The map is named after the temporary file: point the bundle at its final name.
+  const code = fs.readFileSync(tmp, 'utf8').replace(`//# sourceMappingURL=${path.basename(tmp)}.map`, `//# sourceMappingURL=${path.basename(o.outfile)}.map`);
+  fs.writeFileSync(tmp, code);
+  fs.renameSync(`${tmp}.map`, `${o.outfile}.map`);
+  for (const rel of WORKER_FILES) {
+    const to = path.join(outdir, path.basename(rel));
+    fs.copyFileSync(path.join(REPO_ROOT, rel), `${to}.${process.pid}.tmp`);
+    fs.renameSync(`${to}.${process.pid}.tmp`, to);
+  }
+  fs.renameSync(tmp, o.outfile);
+}
+
+/** Bundle `entry` into `outfile` unless the bundle is newer than every source file. Returns outfile. */
+function ensureBundle(entry, outfile) {
+  let fresh = false;
+  try {
+    fresh = fs.statSync(outfile).mtimeMs >= newestSourceMtimeMs(path.dirname(entry));
+  } catch {
+    fresh = false;
+  }
+  if (!fresh) bundle({ entry, outfile });
+  return outfile;
+}
+
+/** The CLI bundle, rebuilt when stale. */
+function ensureCliBundle() {
+  return ensureBundle(path.join(__dirname, 'src', 'main.ts'), path.join(__dirname, 'dist', 'axiom.cjs'));
+}
+
+module.exports = { bundle, ensureBundle, ensureCliBundle, REPO_ROOT };
