@@ -124,10 +124,11 @@ export interface Journal {
    */
   saveSnapshotText(seq: number, stateHash: string, canonicalText: string): void;
   /**
-   * Store the state's canonical JSON; the journal computes its state hash (sha256 of the text, what
-   * `stateHash` from @axiom/projections gives). With write-behind the hashing happens on the writer thread.
+   * Store the state's canonical JSON (text, or its UTF-8 bytes); the journal computes its state hash (sha256
+   * of the text, what `stateHash` from @axiom/projections gives). With write-behind the hashing happens on
+   * the writer thread.
    */
-  saveSnapshotCanonical(seq: number, canonicalText: string): void;
+  saveSnapshotCanonical(seq: number, canonical: string | Uint8Array): void;
   loadSnapshot(atOrBelowSeq?: number): Snapshot | null;
   /** The latest snapshot at or below the seq as its stored text, not parsed (recovery hashes the text). */
   loadSnapshotText(atOrBelowSeq?: number): SnapshotText | null;
@@ -145,6 +146,7 @@ type EventRow = [
 ];
 const ROW_COLUMNS = 'seq, ts, kind, type, caused_by, payload, hash, recorded_at';
 const UTF8 = new TextEncoder();
+const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true });
 const SNAPSHOT_EXISTING_SQL = 'SELECT state_hash FROM snapshots WHERE seq = ?';
 const SNAPSHOT_INSERT_SQL = 'INSERT INTO snapshots (seq, state_hash, state, created_at) VALUES (?, ?, ?, ?) ON CONFLICT (seq) DO NOTHING';
 /** Rows per INSERT on the writer thread, whose batches are ~1,000 inputs long. */
@@ -591,21 +593,23 @@ class JournalImpl implements Journal {
     this.saveSnapshotText(seq, stateHash, encodeCanonical(state));
   }
 
-  saveSnapshotCanonical(seq: number, canonicalText: string): void {
+  saveSnapshotCanonical(seq: number, canonical: string | Uint8Array): void {
     if (this.writer !== null) {
-      this.queueSnapshot(seq, null, canonicalText);
+      this.queueSnapshot(seq, null, typeof canonical === 'string' ? UTF8.encode(canonical) : canonical);
       return;
     }
-    this.saveSnapshotText(seq, sha256Text(canonicalText), canonicalText);
+    const text = typeof canonical === 'string' ? canonical : UTF8_DECODER.decode(canonical);
+    this.saveSnapshotText(seq, sha256Text(text), text);
   }
 
   /** Write-behind: the snapshot goes with the batch being built (or alone), after the events it follows. */
-  private queueSnapshot(seq: number, stateHash: string | null, text: string): void {
+  private queueSnapshot(seq: number, stateHash: string | null, utf8: Uint8Array): void {
     this.assertWritable();
     assertSeqArg('seq', seq, 0);
     if (seq > this.tailSeq) throw new RangeError(`saveSnapshot: seq ${seq} is beyond the last event (${this.tailSeq})`);
-    if (typeof text !== 'string') throw new TypeError('saveSnapshot: the state text must be a string');
-    this.queuedSnapshots.push({ seq, stateHash, utf8: UTF8.encode(text), createdAt: Date.now() });
+    if (!(utf8 instanceof Uint8Array)) throw new TypeError('saveSnapshot: the state must be text or UTF-8 bytes');
+    // Copied to the writer with the batch (a memcpy; the caller may keep sharing the bytes).
+    this.queuedSnapshots.push({ seq, stateHash, utf8, createdAt: Date.now() });
     if (!this.inBatch) this.postQueued();
   }
 
@@ -615,7 +619,7 @@ class JournalImpl implements Journal {
       if (typeof stateHash !== 'string' || !STATE_HASH_PATTERN.test(stateHash)) {
         throw new TypeError(`saveSnapshot: stateHash ${JSON.stringify(stateHash)} is not a sha256 hex digest`);
       }
-      this.queueSnapshot(seq, stateHash, json);
+      this.queueSnapshot(seq, stateHash, UTF8.encode(json));
       return;
     }
     assertSeqArg('seq', seq, 0);

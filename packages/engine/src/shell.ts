@@ -4,7 +4,7 @@
 // journaled, alone, with an `engine.halted` decision carrying the error, and trading stops.
 import type { AnyEvent, DecisionDraft, DecisionEvent, InputDraft, InputEvent, PayloadOf } from '@axiom/events';
 import type { Journal } from '@axiom/journal';
-import { canonicalJson, canonicalJsonCached } from '@axiom/events';
+import { canonicalJson, canonicalJsonCachedUtf8 } from '@axiom/events';
 import { evolve, type EngineState } from '@axiom/projections';
 import type { Broker } from './broker';
 import { provisionalEnvelope, type DecideDeps } from './decide/context';
@@ -57,7 +57,7 @@ function describeError(err: unknown): string {
 export class Engine {
   private stateNow: EngineState;
   private deadline: number | null = null;
-  private readonly snapshotCache = new WeakMap<object, string>();
+  private readonly snapshotCache = new WeakMap<object, Buffer>();
   readonly recovery: Recovery;
 
   /** Open the engine on a journal: state is rebuilt from the latest snapshot + the tail (crash recovery). */
@@ -128,7 +128,7 @@ export class Engine {
           // Encode once: the canonical text is both what is hashed (by the journal, on its writer thread when
           // it writes behind) and what is stored.
           const last = decisions[decisions.length - 1]!;
-          this.opts.journal.saveSnapshotCanonical(last.seq, this.snapshotText());
+          this.opts.journal.saveSnapshotCanonical(last.seq, this.snapshotUtf8());
           break;
         }
         case 'engine.halted':
@@ -144,17 +144,18 @@ export class Engine {
   }
 
   /**
-   * The state's canonical JSON, re-encoding only what changed since the last checkpoint: states share every
-   * unchanged subtree (a symbol's full leaves of bars, untouched records), whose text is cached by identity.
-   * Outside production every snapshot is also encoded from scratch and compared, so a reducer that mutated
-   * a shared object (a purity bug the cache would hide) fails the tests instead of storing a stale snapshot.
+   * The state's canonical JSON as UTF-8, re-encoding only what changed since the last checkpoint: states
+   * share every unchanged subtree (a symbol's full leaves of bars, untouched records), whose bytes are cached
+   * by identity. Outside production every snapshot is also encoded from scratch and compared, so a reducer
+   * that mutated a shared object (a purity bug the cache would hide) fails the tests instead of storing a
+   * stale snapshot.
    */
-  private snapshotText(): string {
-    const text = canonicalJsonCached(this.stateNow, this.snapshotCache);
-    if (CROSS_CHECK_SNAPSHOTS && text !== canonicalJson(this.stateNow)) {
-      throw new Error('snapshot encoding: the cached text differs from a fresh encoding (a reducer mutated shared state)');
+  private snapshotUtf8(): Buffer {
+    const bytes = canonicalJsonCachedUtf8(this.stateNow, this.snapshotCache);
+    if (CROSS_CHECK_SNAPSHOTS && bytes.toString('utf8') !== canonicalJson(this.stateNow)) {
+      throw new Error('snapshot encoding: the cached bytes differ from a fresh encoding (a reducer mutated shared state)');
     }
-    return text;
+    return bytes;
   }
 
   private publishDeadline(): void {
