@@ -163,6 +163,25 @@ describe('market reducer: bars', () => {
     const w = fold([runStarted(2, (c) => ({ ...c, warmupBars: 5 }))], s);
     expect(warmedUp(w, 'SPY')).toBe(true);
   });
+
+  it('gives the same bars for any count, across full and partial leaves, before and after a correction', () => {
+    const d = '2026-03-09';
+    const bars = Array.from({ length: 3 * STORE_LEAF_BARS + 5 }, (_, i) => bar('SPY', at(d, '09:30') + i * 60_000, 100 + i, { volume: 10 + i, vwap: i % 2 === 0 ? 100 + i : null }));
+    const s = fold(bars);
+    const expected = (state: MarketState) => bars.map((e) => {
+      const p = (e.payload as { open: number; high: number; low: number; close: number; volume: number; vwap: number | null });
+      const corrected = e.ts === at(d, '09:35') && state !== s;
+      return { ts: e.ts, open: corrected ? 1 : p.open, high: corrected ? 1 : p.high, low: corrected ? 1 : p.low, close: corrected ? 1 : p.close, volume: corrected ? 100 : p.volume, vwap: corrected ? null : p.vwap };
+    });
+    const fixed = evolveMarket(s, correction('SPY', at(d, '09:35'), 1, {}, at(d, '11:00')));
+    for (const state of [s, fixed]) {
+      for (const count of [0, 1, 5, STORE_LEAF_BARS, STORE_LEAF_BARS + 1, 40, 53, 200]) {
+        const got = recentBars(rec(state), count);
+        expect(got).toEqual(expected(state).slice(Math.max(0, bars.length - count)));
+        expect(got.every((b) => Object.isFrozen(b))).toBe(true);
+      }
+    }
+  });
 });
 
 describe('market reducer: splits', () => {
