@@ -40,7 +40,7 @@ import type { MarketBar, MarketConfig, MarketDay, MarketState, SplitRecord, Symb
 // an imported binding through a getter call on every use, which measured ~20% of a bar's cost.
 const { computeIndicators, foldBar, resetDay, ringCapacity } = indicators;
 const { F_TS, storeAppend, storeBar, storeCount, storeField, storeFind, storeReplace, storeSplit, storeTrimFront } = store;
-const { DAY_STORE_BARS_MAX, SLOT_CHUNK, SLOT_INDEX_BUCKETS, SLOT_MASK, SLOT_SHIFT, SPLITS_KEPT_MAX, STORE_FIELDS, STORE_LEAF_BARS, STORE_LEAF_SHIFT } = types;
+const { DAY_STORE_BARS_MAX, SLOT_CHUNK, SLOT_INDEX_BUCKETS, SLOT_MASK, SLOT_SHIFT, SPLITS_KEPT_MAX } = types;
 
 const MS_PER_MINUTE = 60_000;
 
@@ -93,43 +93,17 @@ export function marketSymbols(state: MarketState): string[] {
 }
 
 /**
- * The last `count` bars of a record (fewer if fewer are kept), oldest first, the latest last, frozen, in the
- * strategy contract's StrategyBar shape. State keeps no bar objects (a ring of bar objects per symbol,
- * replaced on each bar, measured ~3 µs of CPU per bar more in the 500-symbol replay: the garbage collector
- * promoted every one of them). The objects of a full leaf of the store are built once and reused while that
- * leaf is (leaves never change: a correction or split replaces the leaf), so a call builds at most the
- * current leaf's last 15 bars; it built all `count` (~4 µs for 51) before.
+ * The last `count` bars of a record (fewer if fewer are kept), oldest first, the latest last: new frozen
+ * objects in the strategy contract's StrategyBar shape, built from the store on each call (~35 ns a bar, so
+ * ~4 µs for 120: ask for the bars the strategies need). State keeps no bar objects: a ring of 120 bar
+ * objects per symbol, replaced on each bar, measured ~3 µs of CPU per bar more in the 500-symbol replay
+ * (each bar object lives through 120 ring versions, so the garbage collector promotes every one of them).
  */
 export function recentBars(m: SymbolMarket, count: number): readonly MarketBar[] {
-  const leaves = m.store;
-  const n = storeCount(leaves);
-  const from = Math.max(0, n - Math.max(0, Math.floor(count)));
-  const out: MarketBar[] = new Array(n - from);
-  let k = 0;
-  for (let i = from; i < n;) {
-    const leafIndex = i >> STORE_LEAF_SHIFT;
-    const leaf = leaves[leafIndex] as number[];
-    const start = i & (STORE_LEAF_BARS - 1);
-    const leafCount = leaf.length / STORE_FIELDS;
-    const full = leafCount === STORE_LEAF_BARS ? fullLeafBars(leaf) : null;
-    for (let j = start; j < leafCount && i < n; j++, i++) out[k++] = full !== null ? (full[j] as MarketBar) : Object.freeze(storeBar(leaves, i));
-  }
+  const n = storeCount(m.store);
+  const out: MarketBar[] = [];
+  for (let i = Math.max(0, n - Math.max(0, Math.floor(count))); i < n; i++) out.push(Object.freeze(storeBar(m.store, i)));
   return Object.freeze(out);
-}
-
-/** Frozen bar objects of a full leaf, by leaf identity. */
-const fullLeafBarsCache = new WeakMap<readonly number[], readonly MarketBar[]>();
-
-function fullLeafBars(leaf: readonly number[]): readonly MarketBar[] {
-  let bars = fullLeafBarsCache.get(leaf);
-  if (bars === undefined) {
-    const one = [leaf as number[]];
-    const built: MarketBar[] = new Array(STORE_LEAF_BARS);
-    for (let j = 0; j < STORE_LEAF_BARS; j++) built[j] = Object.freeze(storeBar(one, j));
-    bars = Object.freeze(built);
-    fullLeafBarsCache.set(leaf, bars);
-  }
-  return bars;
 }
 
 /** A strategy context's bars for a symbol: the last config.market.barRingSize bars (empty if unknown). */
