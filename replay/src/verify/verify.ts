@@ -6,32 +6,35 @@
 // (what the live shell keeps and snapshots), so every stored snapshot met at the end of a transaction is
 // checked against it too. The first mismatch stops the walk.
 //
-// The hash chain is checked in the same pass, row by row, before a row is used: a decision re-run over rows
-// that are not what was written proves nothing, so a row whose chain hash does not match (or a gap, an
-// unknown type, a kind the catalog does not give the type, a causedBy that is not the input of its
-// transaction) is a corrupt journal (exit 2), reported at that seq. Payloads are not re-validated against
-// the catalog: the writer validated them before hashing them, and the chain proves they are what it wrote.
-// (`axiom journal verify` walks the same chain with every schema check; this pass is the same proof of
-// integrity at a fraction of the cost.)
-import {
-  CATALOG, GENESIS_HASH, canonicalJson, chainHash, isEventType, type AnyEvent, type DecisionDraft, type DecisionEvent,
-  type InputEvent,
-} from '@axiom/events';
+// A decision re-run over rows that are not what was written proves nothing, so the journal's whole hash
+// chain is walked too (chain.ts): by the journal's own `verify()` in a worker thread, beside this thread's
+// re-run, which reads its rows without validation. Nothing is concluded before the walk has vouched for the
+// rows it rests on: a bad row (a gap, a hash that does not match, an unknown type, a kind the catalog does
+// not give the type, a causedBy that is not the input of its transaction, a payload its schema refuses) at
+// or before the row where the re-run stopped makes the journal corrupt (exit 2), reported at that seq,
+// whatever the re-run found after it; a mismatch before the first bad row is reported as the mismatch.
+import { resolve } from 'node:path';
+import { canonicalJson, type DecisionDraft, type DecisionEvent, type InputEvent } from '@axiom/events';
 import { provisionalEnvelope, step, type DecideDeps } from '@axiom/engine';
 import type { Journal } from '@axiom/journal';
-import { evolve, initialEngineState, stateHash, type EngineState } from '@axiom/projections';
+import { evolve, initialEngineState, type EngineState } from '@axiom/projections';
+import { ChainCheck, brokenChain, checkChainPrefix } from './chain';
 import { latestRunStarted, rebuildDeps, type RunStarted } from './deps';
 import { ReplayUsageError } from './errors';
+import { sameJson } from './same-json';
+import { StateHashes } from './state-hash';
 import { seqBound } from './seq';
 import { symbolState, type SymbolState } from './summary';
 
 /** How often (in events) onProgress is called. */
 export const VERIFY_PROGRESS_EVERY_EVENTS = 65_536;
+/** How often (in events, a power of two) the re-run looks at what its worker threads have found so far. */
+const POLL_EVERY_EVENTS = 4_096;
 
 export interface VerifyDecisionsOptions {
   /** Use these deps instead of rebuilding them from run.started (tests). */
   readonly deps?: DecideDeps;
-  /** Check the hash chain of every row (default true; false only when the caller just walked it). */
+  /** Walk the hash chain of every row (default true; false only when the caller just walked it). */
   readonly checkChain?: boolean;
   readonly onProgress?: (seq: number, lastSeq: number) => void;
 }
@@ -65,7 +68,7 @@ export interface VerifyStats {
   inputs: number;
   decisions: number;
   snapshotsChecked: number;
-  /** Time of the whole pass, and the part spent checking the hash chain. */
+  /** Time of the whole pass, and the time the hash-chain walk took (beside the re-run, in a worker thread). */
   elapsedMs: number;
   chainMs: number;
   /** Events per second of the whole pass (read + chain check + step + compare). */
@@ -89,18 +92,47 @@ interface Pending {
 
 export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions = {}): VerifyDecisionsResult {
   const t0 = performance.now();
-  const checkChain = opts.checkChain !== false;
   const lastSeq = journal.lastSeq();
-  let chainMs = 0;
+  // The worker threads start first: their start-up overlaps rebuilding the deps.
+  const chain = opts.checkChain !== false && lastSeq > 0 ? new ChainCheck(resolve(journal.info().path)) : null;
+  const hashes = new StateHashes();
+  try {
+    return verifyWith(journal, opts, lastSeq, chain, hashes, t0);
+  } finally {
+    chain?.stop();
+    hashes.stop();
+  }
+}
+
+/** A stored snapshot met by the re-run, whose state is being hashed in a worker. */
+interface SnapshotCheck {
+  readonly seq: number;
+  readonly recorded: string;
+  readonly pending: Pending;
+  /** The counts and the last row read when it was met (what is reported if it is the first mismatch). */
+  readonly counts: Counts;
+  readonly readSeq: number;
+}
+
+interface Counts {
+  events: number;
+  inputs: number;
+  decisions: number;
+  snapshotsChecked: number;
+}
+
+function verifyWith(
+  journal: Journal, opts: VerifyDecisionsOptions, lastSeq: number, chain: ChainCheck | null, hashes: StateHashes, t0: number,
+): VerifyDecisionsResult {
+  let prefixMs = 0;
   let runStarted: RunStarted | null = null;
   let warnings: readonly string[] = [];
   let deps = opts.deps;
-  const chain = { prevHash: GENESIS_HASH, expectedSeq: 1, lastInputSeq: null as number | null };
   if (deps === undefined) {
     const found = latestRunStarted(journal, seqBound(lastSeq));
     // The run.started that names the strategy files must be proven intact before any file it names is
-    // loaded (loading runs the file): check the chain up to it first. Usually it is seq 1.
-    if (checkChain && found !== null) chainMs += checkChainPrefix(journal, found.seq);
+    // loaded (loading runs the file): check the chain up to it here first. Usually it is seq 1.
+    if (chain !== null && found !== null) prefixMs = checkChainPrefix(journal, found.seq);
     const rebuilt = rebuildDeps(journal, seqBound(lastSeq), found);
     deps = rebuilt.deps;
     runStarted = rebuilt.runStarted;
@@ -109,17 +141,22 @@ export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions =
   const snapshots = new Map(journal.listSnapshots().filter((s) => s.seq <= lastSeq).map((s) => [s.seq, s.stateHash]));
 
   let state = initialEngineState();
-  let events = 0;
-  let inputs = 0;
-  let decisions = 0;
-  let snapshotsChecked = 0;
+  const counts: Counts = { events: 0, inputs: 0, decisions: 0, snapshotsChecked: 0 };
   let pending: Pending | null = null;
-  const stats = (): VerifyStats => {
+  /** The last row read, and its hash (the chain walk must end on the same one). */
+  let readSeq = 0;
+  let readHash = '';
+  /** The first bad row the chain walk has reported so far (Infinity: none yet). */
+  let badSeq = Number.POSITIVE_INFINITY;
+  /** Snapshots met whose hash has not been compared yet, in seq order; the seq of the last one met. */
+  const checks: SnapshotCheck[] = [];
+  let lastSnapshotSeq = -1;
+  const stats = (c: Counts): VerifyStats => {
     const elapsedMs = performance.now() - t0;
-    return { events, inputs, decisions, snapshotsChecked, elapsedMs, chainMs, eventsPerSec: events / Math.max(elapsedMs / 1000, 1e-9) };
+    const chainMs = prefixMs + (chain?.ms ?? 0);
+    return { ...c, elapsedMs, chainMs, eventsPerSec: c.events / Math.max(elapsedMs / 1000, 1e-9) };
   };
 
-  const iterator = journal.read({ toSeq: seqBound(lastSeq), validate: false });
   /** Close a transaction: every produced decision must have been journaled; its end may carry a snapshot. */
   const finish = (p: Pending, endSeq: number): DecisionMismatch | null => {
     if (p.threw !== null && p.matched === 0) {
@@ -132,101 +169,118 @@ export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions =
     }
     const recorded = snapshots.get(endSeq);
     if (recorded !== undefined) {
-      snapshotsChecked++;
-      const hash = stateHash(p.after);
-      if (hash !== recorded) {
-        return buildMismatch(p, 'snapshot', endSeq,
-          `the state after seq ${endSeq} (re-run) hashes to ${hash}, the stored snapshot at seq ${endSeq} to ${recorded}: the snapshot is not this build's state there (the reducers changed since it was written without a STATE_VERSION bump, or the stored snapshot is wrong)`, []);
+      counts.snapshotsChecked++;
+      hashes.submit(endSeq, p.after);
+      checks.push({ seq: endSeq, recorded, pending: p, counts: { ...counts }, readSeq });
+      lastSnapshotSeq = endSeq;
+    }
+    return null;
+  };
+  /**
+   * Compare the snapshot hashes that have arrived (or, with `wait`, all of them), in seq order; the first
+   * snapshot whose state is not the re-run's, as the mismatch, with the counts of when it was met.
+   */
+  const firstBadSnapshot = (wait: boolean): SnapshotCheck & { mismatch: DecisionMismatch } | null => {
+    for (let c = checks[0]; c !== undefined; c = checks[0]) {
+      const hash = wait ? hashes.await(c.seq) : hashes.take(c.seq);
+      if (hash === undefined) return null;
+      checks.shift();
+      if (hash !== c.recorded) {
+        return {
+          ...c,
+          mismatch: buildMismatch(c.pending, 'snapshot', c.seq,
+            `the state after seq ${c.seq} (re-run) hashes to ${hash}, the stored snapshot at seq ${c.seq} to ${c.recorded}: the snapshot is not this build's state there (the reducers changed since it was written without a STATE_VERSION bump, or the stored snapshot is wrong)`, []),
+        };
       }
     }
     return null;
   };
 
   let mismatch: DecisionMismatch | null = null;
-  for (const e of iterator) {
-    if (checkChain) {
-      const c0 = performance.now();
-      const bad = chainProblem(e, chain);
-      chainMs += performance.now() - c0;
-      if (bad !== null) {
-        iterator.return?.();
-        throw brokenChain(bad);
-      }
-    }
-    events++;
-    if (e.kind === 'input') {
-      if (pending !== null) {
-        mismatch = finish(pending, e.seq - 1);
-        if (mismatch !== null) break;
-        state = pending.after;
-      }
-      inputs++;
-      pending = runStep(state, e as InputEvent, deps);
-    } else {
-      decisions++;
-      if (pending === null) {
-        // The chain walk's bad_caused_by rule makes this unreachable for a verified journal.
-        throw new ReplayUsageError('corrupt_journal', `decision ${e.type} at seq ${e.seq} comes before any input`);
-      }
-      const bad = compareDecision(pending, e as DecisionEvent);
-      if (bad !== null) {
-        // Collect the rest of this input's journaled decisions for the report.
-        const rest: DecisionEvent[] = [e as DecisionEvent];
-        for (const more of iterator) {
-          if (more.kind === 'input') break;
-          rest.push(more as DecisionEvent);
+  let snapshotBad: ReturnType<typeof firstBadSnapshot> = null;
+  // Read ahead: a reader thread steps SQLite while this thread re-runs (the rows it hands over are parsed here).
+  const iterator = journal.read({ toSeq: seqBound(lastSeq), validate: false, readAhead: true });
+  try {
+    for (const e of iterator) {
+      readSeq = e.seq;
+      readHash = e.hash;
+      if ((e.seq & (POLL_EVERY_EVENTS - 1)) === 0) {
+        if (chain !== null) {
+          chain.poll();
+          if (chain.bad !== null) badSeq = chain.bad.seq;
         }
-        mismatch = buildMismatch(pending, bad.kind, e.seq, bad.detail, rest);
-        break;
+        snapshotBad = firstBadSnapshot(false);
+        if (snapshotBad !== null) break;
       }
-      pending.matched++;
+      // Nothing from a row at or after the first bad one is used.
+      if (e.seq >= badSeq) throw brokenChain(chain!.bad!);
+      counts.events++;
+      if (e.kind === 'input') {
+        if (pending !== null) {
+          mismatch = finish(pending, e.seq - 1);
+          if (mismatch !== null) break;
+          state = pending.after;
+        }
+        counts.inputs++;
+        pending = runStep(state, e as InputEvent, deps);
+      } else {
+        counts.decisions++;
+        if (pending === null) {
+          // The chain walk's bad_caused_by rule makes this unreachable for a verified journal.
+          throw new ReplayUsageError('corrupt_journal', `decision ${e.type} at seq ${e.seq} comes before any input`);
+        }
+        const bad = compareDecision(pending, e as DecisionEvent);
+        if (bad !== null) {
+          // Collect the rest of this input's journaled decisions for the report.
+          const rest: DecisionEvent[] = [e as DecisionEvent];
+          for (const more of iterator) {
+            if (more.kind === 'input') break;
+            rest.push(more as DecisionEvent);
+          }
+          mismatch = buildMismatch(pending, bad.kind, e.seq, bad.detail, rest);
+          break;
+        }
+        pending.matched++;
+      }
+      if (opts.onProgress !== undefined && counts.events % VERIFY_PROGRESS_EVERY_EVENTS === 0) opts.onProgress(e.seq, lastSeq);
     }
-    if (opts.onProgress !== undefined && events % VERIFY_PROGRESS_EVERY_EVENTS === 0) opts.onProgress(e.seq, lastSeq);
-  }
-  if (mismatch === null && pending !== null) {
-    mismatch = finish(pending, lastSeq);
-    if (mismatch === null) state = pending.after;
-  }
-  iterator.return?.();
-  opts.onProgress?.(mismatch?.seq ?? lastSeq, lastSeq);
-  if (mismatch !== null) return { ok: false, stats: stats(), runStarted, warnings, mismatch };
-  return { ok: true, stats: stats(), runStarted, warnings, finalState: state, finalStateHash: stateHash(state) };
-}
-
-function brokenChain(bad: { seq: number; problem: string }): ReplayUsageError {
-  return new ReplayUsageError('corrupt_journal', `the journal's hash chain is broken at seq ${bad.seq} (${bad.problem}); nothing after it can be verified: run \`axiom journal verify\``);
-}
-
-/** Check the chain of seqs 1..toSeq; throws a corrupt-journal error at the first bad row. Returns its ms. */
-function checkChainPrefix(journal: Journal, toSeq: number): number {
-  const t0 = performance.now();
-  const at = { prevHash: GENESIS_HASH, expectedSeq: 1, lastInputSeq: null as number | null };
-  for (const e of journal.read({ toSeq, validate: false })) {
-    const bad = chainProblem(e, at);
+    if (snapshotBad === null && mismatch === null && pending !== null) {
+      mismatch = finish(pending, lastSeq);
+      if (mismatch === null) state = pending.after;
+    }
+  } catch (err) {
+    // A row the re-run could not use (its payload is not JSON, a decision before any input) is corrupt
+    // when the walk finds it or an earlier row bad; otherwise the error is the re-run's own.
+    const bad = chain?.awaitThrough(readSeq + 1) ?? null;
     if (bad !== null) throw brokenChain(bad);
+    throw err;
+  } finally {
+    iterator.return?.();
   }
-  return performance.now() - t0;
-}
 
-/**
- * The journal's chain rules for one row, in its order (journal/src/verify.ts): gap, hash, type, kind,
- * causedBy. The hash is recomputed over the canonical JSON of the parsed payload: a stored payload that was
- * not canonical hashes differently and is caught as well. Advances `at` when the row is good.
- */
-function chainProblem(e: AnyEvent, at: { prevHash: string; expectedSeq: number; lastInputSeq: number | null }): { seq: number; problem: string } | null {
-  if (e.seq !== at.expectedSeq) return { seq: at.expectedSeq, problem: `gap: seq ${at.expectedSeq} is missing, the next row is seq ${e.seq}` };
-  if (chainHash(at.prevHash, e.seq, e.ts, e.kind, e.type, canonicalJson(e.payload)) !== e.hash) {
-    return { seq: e.seq, problem: 'hash_mismatch: the row or the previous hash was altered' };
+  // The final state's hash is started before waiting for the snapshots' (the last one is usually near the
+  // end): both are computed side by side. A snapshot checked at the last seq is of the final state itself.
+  if (snapshotBad === null && mismatch === null && lastSnapshotSeq !== lastSeq) hashes.submit(lastSeq, state);
+  // A snapshot met before the re-run stopped is earlier than whatever stopped it.
+  snapshotBad ??= firstBadSnapshot(true);
+  let stopped: Counts = counts;
+  if (snapshotBad !== null) {
+    mismatch = snapshotBad.mismatch;
+    stopped = snapshotBad.counts;
+    readSeq = snapshotBad.readSeq;
   }
-  if (!isEventType(e.type)) return { seq: e.seq, problem: `unknown_type ${JSON.stringify(e.type)}` };
-  if (CATALOG[e.type].kind !== e.kind) return { seq: e.seq, problem: `bad_kind: ${e.type} is stored as ${e.kind}` };
-  if (e.kind === 'input' ? e.causedBy !== null : e.causedBy !== at.lastInputSeq) {
-    return { seq: e.seq, problem: `bad_caused_by: causedBy ${String(e.causedBy)}, the input of the transaction is seq ${String(at.lastInputSeq)}` };
+  if (chain !== null) {
+    if (mismatch !== null) {
+      // The mismatch stands only if every row up to the one that showed it is what was written.
+      const bad = chain.awaitThrough(readSeq);
+      if (bad !== null) throw brokenChain(bad);
+    } else {
+      chain.awaitAll(lastSeq, readHash);
+    }
   }
-  at.prevHash = e.hash;
-  at.expectedSeq = e.seq + 1;
-  if (e.kind === 'input') at.lastInputSeq = e.seq;
-  return null;
+  opts.onProgress?.(mismatch?.seq ?? lastSeq, lastSeq);
+  if (mismatch !== null) return { ok: false, stats: stats(stopped), runStarted, warnings, mismatch };
+  return { ok: true, stats: stats(counts), runStarted, warnings, finalState: state, finalStateHash: hashes.await(lastSeq) };
 }
 
 function runStep(state: EngineState, input: InputEvent, deps: DecideDeps): Pending {
@@ -252,6 +306,8 @@ function compareDecision(p: Pending, d: DecisionEvent): { kind: DecisionMismatch
   if (d.type !== want.type) return { kind: 'type', detail: `seq ${d.seq}: the journal holds ${d.type}, step produced ${want.type}` };
   if (d.causedBy !== p.input.seq) return { kind: 'caused_by', detail: `seq ${d.seq}: causedBy ${String(d.causedBy)}, the input is seq ${p.input.seq}` };
   if (d.ts !== want.ts) return { kind: 'ts', detail: `seq ${d.seq} ${d.type}: the journal holds ts ${d.ts}, step produced ts ${want.ts}` };
+  if (sameJson(d.payload, want.payload)) return null;
+  // Different, or a value sameJson cannot judge: the canonical texts decide, and name the difference.
   let produced: string;
   try {
     produced = canonicalJson(want.payload);

@@ -4,8 +4,9 @@
 // medians of the repetitions, beside the plain read + decode rate of the same journal:
 //   * recovery from the latest snapshot (open + restore + fold the tail: the live shell's start-up path)
 //   * recovery from zero (every event through the reducers)
-//   * `replay --verify` (one pass: hash-chain check + step over every input + compare), events/s, beside the
-//     engine's own step rate over the same inputs (verify's floor) and the journal's full chain walk
+//   * `replay --verify` (step over every input + compare on the main thread; the journal's full chain walk and
+//     the snapshot/final state hashes in worker threads beside it), events/s, beside the engine's own step
+//     rate over the same inputs (verify's floor) and the journal's full chain walk
 //   * `replay --check-snapshots`
 //   * `diff` of the two full days
 // Targets: snapshot recovery < 200 ms; from zero < 2 s; verify >= 0.3x the read + decode rate; diff < 5 s.
@@ -161,7 +162,7 @@ function main(): void {
       ['recovery from zero (validated read + evolve)', `${ms(median(fromZero))} ms`, `${fmt(rate(median(fromZero)))} /s`, '< 2 s', median(fromZero) < 2000 ? 'met' : 'NOT MET'],
       ['recovery from zero, trusted read (validate: false)', `${ms(median(fromZeroTrusted))} ms`, `${fmt(rate(median(fromZeroTrusted)))} /s`, '', ''],
       ['engine step over every input from zero (no chain check, no compare): verify\'s floor', `${ms(median(stepOnly))} ms`, `${fmt(rate(median(stepOnly)))} /s`, '', `${(rate(median(stepOnly)) / readRate).toFixed(2)}x`],
-      ['replay --verify (one pass: read + chain check + step + compare + snapshots)', `${ms(median(verify))} ms`, `${fmt(rate(median(verify)))} /s`, `>= ${fmt(0.3 * readRate)} /s (0.3x)`, `${rate(median(verify)) >= 0.3 * readRate ? 'met' : 'NOT MET'} (${(rate(median(verify)) / readRate).toFixed(2)}x)`],
+      ['replay --verify (read + step + compare; chain walk and state hashes in worker threads)', `${ms(median(verify))} ms`, `${fmt(rate(median(verify)))} /s`, `>= ${fmt(0.3 * readRate)} /s (0.3x)`, `${rate(median(verify)) >= 0.3 * readRate ? 'met' : 'NOT MET'} (${(rate(median(verify)) / readRate).toFixed(2)}x)`],
       ['journal verify (full chain walk with schema checks), for reference', `${ms(median(chainWalk))} ms`, `${fmt(rate(median(chainWalk)))} /s`, '', ''],
       ['replay --check-snapshots (fold from zero + every snapshot)', `${ms(median(checkSnaps))} ms`, `${fmt(rate(median(checkSnaps)))} /s`, '', ''],
       [`diff of two full days (${fmt(events)} + ${fmt(btB.lastSeq)} events)`, `${ms(median(diff))} ms`, '', '< 5 s', median(diff) < 5000 ? 'met' : 'NOT MET'],

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEngineConfig, type AnyEvent, type DecisionDraft, type EngineConfigInput, type InputDraft } from '@axiom/events';
-import { openJournal } from '@axiom/journal';
+import { openJournal, type Journal } from '@axiom/journal';
 import { runBacktest, type BacktestResult } from '../../backtest';
 import { writeBarDay } from '../../data';
 import { mulberry32 } from '@axiom/events';
@@ -53,6 +53,16 @@ exports.strategy = Object.freeze({
 export function writeNthBarStrategy(path: string, extraLine = ''): string {
   writeFileSync(path, NTH_BAR_STRATEGY_SOURCE + extraLine);
   return path;
+}
+
+/** Run `fn` on the journal opened read-only, and close it. */
+export function withJournal<T>(file: string, fn: (j: Journal) => T): T {
+  const j = openJournal(file, { durability: 'batched', readOnly: true });
+  try {
+    return fn(j);
+  } finally {
+    j.close();
+  }
 }
 
 export function backtest(bars: string, out: string, config: EngineConfigInput = {}): BacktestResult {
