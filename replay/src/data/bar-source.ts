@@ -31,6 +31,8 @@ export type BarSource = {
   readDay(date: string): Bar[];
   /** The same day as typed-array columns: no object per bar (the fast path for large days). */
   readDayColumns(date: string): BarColumns;
+  /** The day file of one day of the source (its bytes identify the data set cheaply: a backtest's run id). */
+  dayFile(date: string): string;
   /** Day by day, with the actions that apply before each day's first bar. */
   eachDay(): Generator<BarDay, void, undefined>;
   /** Every bar of the source in (ts, symbol) order, read one day file at a time. */
@@ -112,6 +114,7 @@ export function openBarSource(pathOrDir: string, options: BarSourceOptions = {})
     corporateActions: () => actionsInRange.map((a) => ({ ...a })),
     readDay,
     readDayColumns: (date: string) => readBarDayColumns(dayFile(date)),
+    dayFile,
     eachDay,
     bars,
     [Symbol.iterator]: bars,
