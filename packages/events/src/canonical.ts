@@ -82,7 +82,7 @@ export function canonicalJsonCachedUtf8(value: unknown, cache: WeakMap<object, B
 }
 
 /** Subtrees whose encoding is shorter than this are re-encoded (a cache entry costs more than they do). */
-const CACHED_BYTES_MIN = 256;
+const CACHED_BYTES_MIN = 128;
 
 /** Output as pieces: short texts gathered in a string, cached subtrees appended as their bytes. */
 class PieceWriter {
