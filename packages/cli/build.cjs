@@ -17,6 +17,11 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const SOURCE_DIRS = ['packages', 'journal', 'projections', 'replay'].map((d) => path.join(REPO_ROOT, d));
 /** Worker-thread entry files started by path (`new Worker(join(__dirname, name))`): copied beside a bundle. */
 const WORKER_FILES = ['journal/src/write-behind-thread.cjs', 'journal/src/read-ahead-thread.cjs'];
+/**
+ * Worker-thread entries written in TypeScript: bundled beside a bundle under these names, where the code
+ * that starts them looks first (outside a bundle it starts a .cjs bootstrap that loads the sources via tsx).
+ */
+const WORKER_BUNDLES = [{ entry: 'replay/src/verify/worker-entry.ts', out: 'verify-worker.cjs' }];
 const EXTERNAL = ['better-sqlite3', 'parquet-wasm', 'parquet-wasm/*', 'tsx', 'tsx/*', 'esbuild', 'uplot/*', '@axiom/replay/package.json'];
 
 /** Newest modification time (ms) of the sources a bundle is built from (the workspace and the entry's directory). */
@@ -46,18 +51,17 @@ function bundle(o) {
   const outdir = path.dirname(o.outfile);
   fs.mkdirSync(outdir, { recursive: true });
   const tmp = `${o.outfile}.${process.pid}.tmp`;
-  esbuild.buildSync({
-    entryPoints: [o.entry],
-    outfile: tmp,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: EXTERNAL,
-    sourcemap: 'linked',
-    sourcesContent: false,
-    logLevel: 'warning',
-  });
+  const options = {
+    bundle: true, platform: /** @type {const} */ ('node'), format: /** @type {const} */ ('cjs'), target: 'node20',
+    external: EXTERNAL, sourcemap: /** @type {const} */ ('linked'), sourcesContent: false, logLevel: /** @type {const} */ ('warning'),
+  };
+  esbuild.buildSync({ ...options, entryPoints: [o.entry], outfile: tmp });
+  for (const w of WORKER_BUNDLES) {
+    const to = path.join(outdir, w.out);
+    const wtmp = `${to}.${process.pid}.tmp`;
+    esbuild.buildSync({ ...options, sourcemap: false, entryPoints: [path.join(REPO_ROOT, w.entry)], outfile: wtmp });
+    fs.renameSync(wtmp, to);
+  }
   // The map is named after the temporary file: point the bundle at its final name.
   const code = fs.readFileSync(tmp, 'utf8').replace(`//# sourceMappingURL=${path.basename(tmp)}.map`, `//# sourceMappingURL=${path.basename(o.outfile)}.map`);
   fs.writeFileSync(tmp, code);

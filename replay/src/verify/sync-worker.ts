@@ -10,6 +10,7 @@
 // transform does not reach worker threads): worker.cjs registers tsx's CommonJS hook, then loads the module
 // of its job (chain-worker.ts, hash-worker.ts). Its path is found through the replay package, so it holds
 // from the sources and from a bundle in another directory alike.
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { WorkerJob, WorkerReply } from './worker-protocol';
@@ -20,6 +21,9 @@ export const WORKER_SILENCE_MS_MAX = 120_000;
 const WAIT_SLICE_MS = 50;
 
 const BOOTSTRAP = join(dirname(require.resolve('@axiom/replay/package.json')), 'src', 'verify', 'worker.cjs');
+/** Inside a production bundle (packages/cli/build.cjs) the worker is bundled beside it: no tsx, ~2x faster. */
+const BUNDLED = join(__dirname, 'verify-worker.cjs');
+const ENTRY = existsSync(BUNDLED) ? BUNDLED : BOOTSTRAP;
 
 export class SyncWorker {
   private readonly worker: Worker;
@@ -31,7 +35,7 @@ export class SyncWorker {
   constructor(job: WorkerJob) {
     const { port1, port2 } = new MessageChannel();
     this.posted = new Int32Array(new SharedArrayBuffer(4));
-    this.worker = new Worker(BOOTSTRAP, {
+    this.worker = new Worker(ENTRY, {
       workerData: { job, port: port2, posted: this.posted },
       transferList: [port2],
       // The entry registers tsx itself; the parent's flags (`--import tsx`, `--cpu-prof`) are not for it.

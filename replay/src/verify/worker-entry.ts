@@ -1,0 +1,21 @@
+// The entry of the `replay --verify` worker threads inside a production bundle: packages/cli/build.cjs
+// bundles it as `verify-worker.cjs` beside the CLI's (or a benchmark's) bundle, and sync-worker.ts starts it
+// when it is there. Outside a bundle worker.cjs does the same job through tsx. The dispatch and the failure
+// reply are worker.cjs's.
+import { workerData } from 'node:worker_threads';
+import { run as runChain } from './chain-worker';
+import { run as runStateHash } from './hash-worker';
+import type { WorkerData } from './worker-protocol';
+
+const RUN: Record<string, (data: WorkerData) => void> = { chain: runChain, 'state-hash': runStateHash };
+
+const data = workerData as WorkerData;
+try {
+  const run = RUN[data.job.kind];
+  if (run === undefined) throw new Error(`replay --verify: no worker module for a ${data.job.kind} job`);
+  run(data);
+} catch (e) {
+  data.port.postMessage({ kind: 'failed', error: String((e as Error)?.stack ?? e) });
+  Atomics.add(data.posted, 0, 1);
+  Atomics.notify(data.posted, 0);
+}
