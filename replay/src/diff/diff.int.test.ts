@@ -1,16 +1,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { parseEngineConfig, type EngineConfigInput } from '@axiom/events';
-import { openJournal } from '@axiom/journal';
+import { JournalReadError, openJournal } from '@axiom/journal';
 import { runBacktest } from '../backtest';
 import { ReplayUsageError } from '../verify';
 import { backtest, nyMs, writeBars, writeNthBarStrategy } from '../verify/testing/fixtures';
 import { diffJournals } from './diff';
+import { BATCH_GROUPS, SideFold, type GroupBatch, type RunTotals } from './fold';
+import { RowReader } from './rows';
+import { FoldThread, foldWorkerModule } from './thread';
 
 // diff on real backtest journals over generated bars: identical runs, a one-parameter change (built-in and
-// a user strategy whose divergence point is known in advance), a re-drive through --inputs-from, and runs
-// over another data set (refused, or compared with a warning).
+// a user strategy whose divergence point is known in advance), a re-drive through --inputs-from, runs over
+// another data set (refused, or compared with a warning) and a run that ended early; run B folded in the
+// worker thread exactly as A is folded in process; a row that is not JSON on either side.
 
 const DAYS = ['2025-03-11', '2025-03-12'];
 const SYMBOLS = ['AAA', 'BBB', 'CCC', 'DDD'];
@@ -36,6 +41,16 @@ function events(file: string) {
   } finally {
     j.close();
   }
+}
+
+/** What `fn` threw (undefined: it returned). */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
 }
 
 describe('diffJournals', () => {
@@ -119,12 +134,7 @@ describe('diffJournals', () => {
     const other = writeBars(join(dir, 'other-bars'), DAYS, SYMBOLS, 7);
     const c = join(dir, 'c.journal');
     backtest(other, c, BUILTINS());
-    let err: unknown;
-    try {
-      diffJournals(a, c);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrownBy(() => diffJournals(a, c));
     expect(err).toBeInstanceOf(ReplayUsageError);
     expect((err as ReplayUsageError).problem).toBe('different_inputs');
     expect((err as Error).message).toMatch(/did not see the same market inputs.*first difference at market input #1: A bar AAA .* \/ B bar AAA .*--allow-different-inputs/);
@@ -135,5 +145,100 @@ describe('diffJournals', () => {
     expect(r.inputs.firstDifference?.index).toBe(0);
     expect(r.identical).toBe(false);
     expect(r.firstDivergence?.a.event?.type).toBe('market.bar');
+  });
+
+  it('compares a run that ended early (one day of two) with a warning: its missing inputs, then its missing events', () => {
+    const oneDay = join(dir, 'one-day.journal');
+    backtest(writeBars(join(dir, 'bars-day1'), DAYS.slice(0, 1), SYMBOLS, 20261125), oneDay, BUILTINS());
+    const inputsOf = (file: string) => events(file).filter((e) => e.type === 'market.bar').length;
+    const n = inputsOf(oneDay);
+    expect(n).toBeLessThan(inputsOf(a));
+    expect(() => diffJournals(a, oneDay)).toThrow(/first difference at market input #\d+: A bar .* \/ B \(none: the run ended\)/);
+    const r = diffJournals(a, oneDay, { allowDifferentInputs: true });
+    expect(r.inputs.firstDifference).toMatchObject({ index: n, b: null });
+    expect(r.inputs.firstDifference?.a).toMatch(new RegExp(`^bar [A-D]{3} ${nyMs(DAYS[1]!, 9 * 60 + 30)} `));
+    expect(r.identical).toBe(false);
+    expect(r.firstDivergence!.group).toBeLessThanOrEqual(n + 1);
+  });
+});
+
+describe('the fold worker', () => {
+  it('folds a run into the same batches and totals as the in-process fold, from the bundle and from the sources', () => {
+    const lastSeq = events(a).length;
+    const last = events(a).at(-1)!;
+    expect(foldWorkerModule()).toMatch(/[/\\]dist[/\\]fold-worker\.cjs$/); // what the diff runs: the bundle
+    const inProcess = new SideFold(a, lastSeq, last.hash);
+    const mine: GroupBatch[] = [];
+    let totals: RunTotals;
+    try {
+      for (let b = inProcess.nextBatch(BATCH_GROUPS, true); b !== null; b = inProcess.nextBatch(BATCH_GROUPS, false)) mine.push(b);
+      totals = inProcess.finish();
+    } finally {
+      inProcess.close();
+    }
+    const noTime = (t: RunTotals) => ({ ...t, foldMs: 0 });
+    // Exact texts are switched off after the first batch on both sides (as the walk does after the first divergence).
+    for (const b of mine) if (b.first > 0) b.exact = b.seqs = null;
+    expect(mine.length).toBeGreaterThan(1);
+    expect(mine[0]!.exact).not.toBeNull();
+    for (const module of [foldWorkerModule(), join(__dirname, 'fold-worker.ts')]) {
+      const thread = new FoldThread(a, lastSeq, last.hash, module);
+      const theirs: GroupBatch[] = [];
+      try {
+        for (let b = thread.nextBatch(); b !== null; b = thread.nextBatch()) {
+          theirs.push(b);
+          thread.stopExact();
+        }
+        for (const b of theirs) if (b.first > 0) b.exact = b.seqs = null; // the worker may have run ahead with them on
+        expect(theirs.length).toBe(mine.length);
+        for (let k = 0; k < mine.length; k++) expect(theirs[k]).toEqual(mine[k]); // one batch at a time: a short failure
+        expect(noTime(thread.totals())).toEqual(noTime(totals));
+      } finally {
+        thread.close();
+      }
+    }
+  });
+
+  it('a worker that cannot load its module fails the read with that error', () => {
+    const thread = new FoldThread(a, 10, 'x', join(dir, 'no-such-module.cjs'));
+    try {
+      expect(() => thread.nextBatch()).toThrow(/fold worker reading .*a\.journal failed: cannot load the diff's fold worker: Cannot find module/);
+    } finally {
+      thread.close();
+    }
+  });
+
+  it('stores every compared payload as the text JSON.stringify gives for it (the texts are compared unparsed)', () => {
+    const rows = new RowReader(a, events(a).length);
+    let n = 0;
+    try {
+      for (let page = rows.nextPage(); page !== null; page = rows.nextPage()) {
+        for (const { event, payloadJson } of page) {
+          if (event.type === 'run.started') continue;
+          if (JSON.stringify(event.payload) !== payloadJson) throw new Error(`seq ${event.seq}: stored ${payloadJson}`);
+          n++;
+        }
+      }
+    } finally {
+      rows.close();
+    }
+    expect(n).toBeGreaterThan(3000);
+  });
+
+  it('a row that is not JSON fails the diff with the journal\'s read error, on either side', () => {
+    const bad = join(dir, 'bad-row.journal');
+    const lastSeq = events(a).length;
+    const db = new Database(a, { readonly: true });
+    db.prepare('VACUUM INTO ?').run(bad);
+    db.close();
+    const w = new Database(bad);
+    w.prepare("INSERT INTO events (seq, ts, kind, type, caused_by, payload, hash, recorded_at) VALUES (?, 0, 'input', 'market.bar', NULL, 'not json', 'x', 0)").run(lastSeq + 1);
+    w.close();
+    for (const [x, y] of [[a, bad], [bad, a]] as const) {
+      const err = thrownBy(() => diffJournals(x, y));
+      expect(err).toBeInstanceOf(JournalReadError);
+      expect((err as JournalReadError).seq).toBe(lastSeq + 1);
+      expect((err as Error).message).toMatch(new RegExp(`^journal row seq ${lastSeq + 1} failed validation: payload is not JSON`));
+    }
   });
 });

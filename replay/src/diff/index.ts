@@ -7,8 +7,9 @@ export {
 } from './compare';
 export { configDifferences, flatten, runDescription, type ConfigDifference } from './config-diff';
 export {
-  RunCursor, isMarketInput, marketInputLine, marketText, normalizedEvent, notableLine, MARKET_INPUT_TYPES,
-  type RunTotals, type MarketGroup, type CursorOptions,
+  SideFold, isMarketInput, marketInputLine, marketText, normalizedEvent, notableLine, MARKET_INPUT_TYPES, BATCH_GROUPS,
+  type RunTotals, type MarketGroup, type GroupBatch,
 } from './fold';
+export { LockstepWalk, type WalkOptions } from './walk';
 export { formatDiff, totalsRows, eventText, TEXT_DIVERGENCES_MAX, TEXT_SYMBOLS_MAX } from './format';
 export { renderDiffHtml, chartSeries, uplotSources, SERIES_COLORS, HTML_SYMBOLS_MAX } from './html';
