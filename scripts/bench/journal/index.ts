@@ -10,9 +10,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openJournal, type Journal } from '../../../journal/src';
 import { barDraft, orderCreatedDraft, signalDraft } from '../../../journal/src/testing/fixtures';
+import { REPO_ROOT } from '../paths';
 
 // better-sqlite3 is a dependency of @axiom/journal, not of the workspace root: load the same copy.
-const requireFromJournal = createRequire(path.resolve(__dirname, '../../../journal/package.json'));
+const requireFromJournal = createRequire(path.join(REPO_ROOT, 'journal/package.json'));
 const Database = requireFromJournal('better-sqlite3') as typeof import('better-sqlite3');
 
 /** Rounds; each measures every row once, interleaved, so a change in the machine's load hits all rows alike. */

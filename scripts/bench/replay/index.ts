@@ -15,6 +15,7 @@ import { configHash, defaultEngineConfig, type AnyEvent } from '../../../package
 import { openJournal } from '../../../journal/src';
 import { replay, setStateAutoFreeze, stateHash } from '../../../projections/src';
 import { generateDayTxns } from '../../../projections/src/testing';
+import { REPO_ROOT, benchDir } from '../paths';
 
 const REPS = Number(process.env.BENCH_REPS ?? 5);
 const SYMBOLS = 500;
@@ -127,7 +128,7 @@ function main(): void {
       `evolve-only rebuild (memory, autoFreeze off) = ${off.evolveMs.toFixed(0)} ms (target < 2000 ms): ${off.evolveMs < 2000 ? 'MET' : 'NOT MET'}`,
       `autoFreeze ON costs ${(on.evolveMs / off.evolveMs).toFixed(2)}x on evolve-only replay`,
     ];
-    const missing = ['session', 'market'].filter((n) => !existsSync(join(__dirname, '../../../projections/src', n, 'index.ts')));
+    const missing = ['session', 'market'].filter((n) => !existsSync(join(REPO_ROOT, 'projections/src', n, 'index.ts')));
     const slicesNote = missing.length === 0
       ? 'session and market reducers: the real ones'
       : `${missing.join(' and ')} reducer(s) NOT PRESENT when this ran (stubbed by a local preload, identity reducers): the figures exclude them`;
@@ -153,7 +154,7 @@ function main(): void {
       ...verdict.map((v) => `* ${v}`),
       '',
     ].join('\n');
-    writeFileSync(join(__dirname, 'RESULTS.md'), md);
+    writeFileSync(join(benchDir('replay'), 'RESULTS.md'), md);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
