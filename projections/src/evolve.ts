@@ -70,7 +70,10 @@ export function evolve(state: EngineState, event: AnyEvent): EngineState {
   if (event.type === 'market.bar') {
     const c = state.counters;
     const tick = c.lastBarTs === null || event.ts > c.lastBarTs;
-    next.counters = { ...c, bars: c.bars + 1, barTicks: tick ? c.barTicks + 1 : c.barTicks, lastBarTs: tick ? event.ts : c.lastBarTs };
+    next.counters = {
+      bars: c.bars + 1, barTicks: tick ? c.barTicks + 1 : c.barTicks, lastBarTs: tick ? event.ts : c.lastBarTs,
+      checkpointSeq: c.checkpointSeq, checkpointTick: c.checkpointTick,
+    };
   } else if (event.type === 'checkpoint.taken') {
     next.counters = { ...state.counters, checkpointSeq: event.seq, checkpointTick: state.counters.barTicks };
   } else if (event.type === 'run.started') {
