@@ -10,6 +10,7 @@ import { generateDayTxns, toEnvelopes } from './testing';
 const SHAPES: Record<number, string> = {
   1: 'e310d2c66c09a3af',
   2: 'ead3ee20d92ecc83', // counters.checkpointSeq, counters.checkpointTick
+  3: 'a27beb5fbb253182', // config.checkpointMaxEvents
 };
 
 function shapeOf(value: unknown, path: string, out: Set<string>): void {

@@ -14,7 +14,7 @@ import { initialSessionState } from './session';
  * Bump on any change to the shape or meaning of EngineState: a snapshot of another version is refused
  * (decodeSnapshot) and the state is rebuilt by replaying the journal from the start.
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 export interface RunInfo {
   runId: string;

@@ -17,6 +17,12 @@ export const DEFAULTS = {
    * ~2 events a bar; 500 symbols make ~50,000 events per 100 bar minutes). Session closes always checkpoint.
    */
   checkpointMinEvents: 5_000,
+  /**
+   * ... and a checkpoint is taken at the next bar minute once this many events were journaled since the last
+   * one, however few bar minutes passed: it bounds the replay a restart needs (500 symbols journal ~51,000
+   * events per 100 bar minutes, ~0.5 s to fold; 15,000 fold in ~0.1 s).
+   */
+  checkpointMaxEvents: 15_000,
   /** Ring of recent bars kept per symbol (bounded: the strategy context and last-N indicators read it). */
   barRingSize: 120,
   slopeBars: 20,
@@ -97,6 +103,7 @@ export const EngineConfigSchema = z.strictObject({
   reconcileEveryBars: posInt().default(DEFAULTS.reconcileEveryBars),
   checkpointEveryBars: posInt().default(DEFAULTS.checkpointEveryBars),
   checkpointMinEvents: z.number().int('is not an integer').nonnegative('is negative').default(DEFAULTS.checkpointMinEvents),
+  checkpointMaxEvents: posInt().default(DEFAULTS.checkpointMaxEvents),
   strategies: z.array(StrategyRefSchema).default([]),
   /** The simulated broker (backtests only); recorded because it shapes the results. */
   sim: z.strictObject({

@@ -122,9 +122,17 @@ function main(): void {
       if (sha256Text(s.text) !== s.stateHash) throw new Error('snapshot hash');
       decodeSnapshot(s.text);
     }).ms));
-    // A crash mid-session: recovery as of the last event before the end-of-day checkpoint, from the cadence
-    // snapshot before it (the longest tail this journal has).
-    const eod = info.snapshots.at(-1)?.seq ?? info.lastSeq;
+    // A crash mid-session at the worst moment: just before the snapshot that ends the longest gap between
+    // two snapshots (from the first event), so recovery folds the longest tail this journal has.
+    let eod = info.lastSeq + 1;
+    let longest = -1;
+    info.snapshots.forEach((sn, i) => {
+      const gap = sn.seq - (i === 0 ? 0 : info.snapshots[i - 1]!.seq);
+      if (gap > longest) {
+        longest = gap;
+        eod = sn.seq;
+      }
+    });
     let midTail = 0;
     let midFrom = 0;
     const midSession = repeat(reps, () => withJournal(a, (j) => {
@@ -185,7 +193,7 @@ function main(): void {
       ['read + decode + catalog validation (journal.read)', `${ms(median(readValidate))} ms`, `${fmt(readValRate)} /s`, '', ''],
       [`recovery from the latest snapshot (open + restore + ${fmt(tail)}-event tail)`, `${ms(median(fromSnapshot))} ms`, '', '< 200 ms', median(fromSnapshot) < 200 ? 'met' : 'NOT MET'],
       ['  of which: load + hash-check + decode the snapshot', `${ms(median(restoreOnly))} ms`, '', '', ''],
-      [`recovery mid-session (just before the end-of-day checkpoint: snapshot at seq ${fmt(midFrom)} + ${fmt(midTail)}-event tail)`, `${ms(median(midSession))} ms`, '', '(< 200 ms)', median(midSession) < 200 ? 'met' : 'NOT MET'],
+      [`recovery mid-session, worst moment (just before a checkpoint: snapshot at seq ${fmt(midFrom)} + ${fmt(midTail)}-event tail)`, `${ms(median(midSession))} ms`, '', '(< 200 ms)', median(midSession) < 200 ? 'met' : 'NOT MET'],
       ['recovery from zero (validated read + evolve)', `${ms(median(fromZero))} ms`, `${fmt(rate(median(fromZero)))} /s`, '< 2 s', median(fromZero) < 2000 ? 'met' : 'NOT MET'],
       ['recovery from zero, trusted read (validate: false)', `${ms(median(fromZeroTrusted))} ms`, `${fmt(rate(median(fromZeroTrusted)))} /s`, '', ''],
       ['engine step over every input from zero (no chain check, no compare): verify\'s floor', `${ms(median(stepOnly))} ms`, `${fmt(rate(median(stepOnly)))} /s`, '', `${(rate(median(stepOnly)) / readRate).toFixed(2)}x`],

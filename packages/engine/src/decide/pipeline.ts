@@ -411,7 +411,7 @@ function cadence(ctx: DecisionContext, input: Envelope<'market.bar'>, before: En
   }
   const c = V.counters(ctx.state);
   const events = input.seq - c.checkpointSeq;
-  if (ticks - c.checkpointTick >= cfg.checkpointEveryBars && events >= cfg.checkpointMinEvents) {
+  if ((ticks - c.checkpointTick >= cfg.checkpointEveryBars && events >= cfg.checkpointMinEvents) || events >= cfg.checkpointMaxEvents) {
     checkpoint(ctx, `${ticks - c.checkpointTick} bar minutes and ${events} events since the last checkpoint`);
   }
 }

@@ -291,6 +291,24 @@ describe('reconciliation', () => {
     expect(ofType(d, 'checkpoint.taken').map((c) => c.payload.barsSinceStart)).toEqual([100, 200]);
   });
 
+  it('checkpoints at the next bar minute once checkpointMaxEvents events were journaled, however few minutes passed', () => {
+    const h = new Harness([], { checkpointMaxEvents: 60 });
+    h.snapshot({ equity: 100_000 });
+    // Four symbols a minute: ~4.2 events a bar minute, so 60 events pass every ~15 minutes, long before 100.
+    const d: ReturnType<Harness['input']> = [];
+    for (let m = 0; m < 40; m++) {
+      for (const symbol of ['AAA', 'BBB', 'CCC', 'DDD']) {
+        const out = h.input(bar(symbol, ny('06:00') + m * 60_000, 100));
+        d.push(...out);
+        if (ofType(out, 'reconciliation.requested').length > 0) h.snapshot({ equity: 100_000 });
+      }
+    }
+    const taken = ofType(d, 'checkpoint.taken');
+    expect(taken.length).toBeGreaterThanOrEqual(2);
+    expect(taken[0]!.payload.barsSinceStart).toBeLessThan(100);
+    expect(taken[0]!.payload.reason).toMatch(/bar minutes and (6\d|7\d) events since the last checkpoint/);
+  });
+
   it('skips a cadence checkpoint until checkpointMinEvents events were journaled since the last one', () => {
     const h = new Harness([], { checkpointMinEvents: 250 });
     h.snapshot({ equity: 100_000 });
