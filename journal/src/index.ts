@@ -1,8 +1,8 @@
 // @axiom/journal: the append-only SQLite event journal (DESIGN §6): append an input with its decisions in one
 // transaction, read and filter events, snapshots, and an end-to-end hash-chain verify.
 export {
-  openJournal,
-  type Durability, type Journal, type JournalInfo, type OpenJournalOptions, type ReadFilter, type Snapshot,
+  openJournal, decodeEventRow, EVENT_ROW_COLUMNS,
+  type Durability, type EventRow, type Journal, type JournalInfo, type OpenJournalOptions, type ReadFilter, type Snapshot,
   type SnapshotInfo, type SnapshotText,
 } from './journal';
 export { checkRow, type VerifyOptions, type VerifyProblem, type VerifyResult } from './verify';

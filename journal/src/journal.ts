@@ -139,12 +139,14 @@ export interface Journal {
   close(): void;
 }
 
-/** A row as read in `.raw()` mode: the column order of ROW_COLUMNS. */
-type EventRow = [
+/** A row as read in `.raw()` mode: the column order of ROW_COLUMNS (EVENT_ROW_COLUMNS). */
+export type EventRow = [
   seq: number, ts: number, kind: string, type: string, causedBy: number | null, payload: string, hash: string,
   recordedAt: number,
 ];
 const ROW_COLUMNS = 'seq, ts, kind, type, caused_by, payload, hash, recorded_at';
+/** The columns of an EventRow, for readers that query the events table themselves (replay's diff). */
+export const EVENT_ROW_COLUMNS = ROW_COLUMNS;
 const UTF8 = new TextEncoder();
 const UTF8_DECODER = new TextDecoder('utf-8', { fatal: true });
 const SNAPSHOT_EXISTING_SQL = 'SELECT state_hash FROM snapshots WHERE seq = ?';
@@ -570,7 +572,7 @@ class JournalImpl implements Journal {
     this.writer?.flush();
     assertSeqArg('seq', seq);
     const row = this.getStmt.get(seq) as EventRow | undefined;
-    return row === undefined ? null : rowToEvent(row, true);
+    return row === undefined ? null : decodeEventRow(row, true);
   }
 
   count(): number {
@@ -729,10 +731,14 @@ function prepareRow(
 }
 
 function* iterateEvents(rows: IterableIterator<EventRow>, validate: boolean): IterableIterator<AnyEvent> {
-  for (const row of rows) yield rowToEvent(row, validate);
+  for (const row of rows) yield decodeEventRow(row, validate);
 }
 
-function rowToEvent(row: EventRow, validate: boolean): AnyEvent {
+/**
+ * An event from its stored row: the payload parsed (a row that is not JSON throws JournalReadError naming its
+ * seq) and, with `validate`, checked against the catalog.
+ */
+export function decodeEventRow(row: EventRow, validate: boolean): AnyEvent {
   const [seq, ts, kind, type, causedBy, payloadJson, hash, recordedAt] = row;
   let payload: unknown;
   try {

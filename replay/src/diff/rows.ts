@@ -9,7 +9,7 @@
 // opens the file with openJournal first: that recognizes the file and refuses a newer format or catalog.
 import Database from 'better-sqlite3';
 import type { AnyEvent } from '@axiom/events';
-import { JournalReadError } from '@axiom/journal';
+import { decodeEventRow, EVENT_ROW_COLUMNS, type EventRow } from '@axiom/journal';
 
 /** Rows read per statement: bounds the memory held per page (~100 KB of payload text per 1,000 rows). */
 export const ROWS_PER_PAGE = 4096;
@@ -26,7 +26,6 @@ export interface RawEvent {
   readonly payloadJson: string;
 }
 
-type EventRow = [seq: number, ts: number, kind: string, type: string, causedBy: number | null, payload: string, hash: string, recordedAt: number];
 
 export class RowReader {
   private readonly db: Database.Database;
@@ -39,7 +38,7 @@ export class RowReader {
     this.db = new Database(path, { readonly: true, fileMustExist: true });
     this.db.pragma(`mmap_size = ${MMAP_BYTES_MAX}`);
     // Keyset pages: from the seq after the last row read, so a page is full until the end whatever the seqs.
-    this.page = this.db.prepare('SELECT seq, ts, kind, type, caused_by, payload, hash, recorded_at FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?').raw();
+    this.page = this.db.prepare(`SELECT ${EVENT_ROW_COLUMNS} FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`).raw();
   }
 
   /** The next page of events (never empty), or null after the last one. */
@@ -58,13 +57,6 @@ export class RowReader {
 }
 
 function decodeRow(row: EventRow): RawEvent {
-  const [seq, ts, kind, type, causedBy, payloadJson, hash, recordedAt] = row;
-  let payload: unknown;
-  try {
-    payload = JSON.parse(payloadJson);
-  } catch (e) {
-    // The journal's own message for this row (journal.ts rowToEvent).
-    throw new JournalReadError(seq, `payload is not JSON (${(e as Error).message})`, { cause: e });
-  }
-  return { event: { seq, ts, kind, type, causedBy, payload, hash, recordedAt } as AnyEvent, payloadJson };
+  // The journal's own decoding (and its error for a row that is not JSON); the stored text is kept as is.
+  return { event: decodeEventRow(row, false), payloadJson: row[5] };
 }
