@@ -16,10 +16,13 @@ export const openingRangeBreakout = defineStrategy({
     takeProfitPct: z.number().positive().default(0.5),
     stopLossPct: z.number().positive().default(0.3),
   }),
-  onBar: ({ bars, indicators, params }) => {
+  // `bars` is read only past the indicator checks: the engine builds the bar window on first read.
+  onBar: (ctx) => {
+    const { indicators, params } = ctx;
     const { openingRangeHigh: hi, openingRangeLow: lo, openingRangeComplete, volumeRatio } = indicators;
     if (!openingRangeComplete || hi === null || lo === null) return null;
     if (volumeRatio === null || volumeRatio < params.minVolumeRatio) return null;
+    const bars = ctx.bars;
     const bar = bars[bars.length - 1];
     const prev = bars[bars.length - 2];
     if (bar === undefined || prev === undefined) return null;

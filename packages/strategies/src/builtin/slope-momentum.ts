@@ -32,10 +32,13 @@ export const slopeMomentum = defineStrategy({
     takeProfitPct: z.number().positive().default(0.4),
     stopLossPct: z.number().positive().default(0.25),
   }),
-  onBar: ({ bars, indicators, params }) => {
+  // `bars` is read only past the indicator checks: the engine builds the bar window on first read.
+  onBar: (ctx) => {
+    const { indicators, params } = ctx;
     const n = params.lookbackBars;
     if (indicators.vwap === null) return null;
     if (indicators.volumeRatio === null || indicators.volumeRatio < params.minVolumeRatio) return null;
+    const bars = ctx.bars;
     if (bars.length < n + 1) return null;
     const now = normalizedSlope(bars, bars.length - n, bars.length);
     const before = normalizedSlope(bars, bars.length - n - 1, bars.length - 1);

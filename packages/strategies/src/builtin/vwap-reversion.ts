@@ -16,9 +16,12 @@ export const vwapReversion = defineStrategy({
     takeProfitPct: z.number().positive().default(0.25),
     stopLossPct: z.number().positive().default(0.3),
   }),
-  onBar: ({ bars, indicators, params }) => {
+  // `bars` is read only past the indicator checks: the engine builds the bar window on first read.
+  onBar: (ctx) => {
+    const { indicators, params } = ctx;
     const { vwap, slopeNorm } = indicators;
     if (vwap === null || slopeNorm === null || Math.abs(slopeNorm) > params.maxSlopeNorm) return null;
+    const bars = ctx.bars;
     const bar = bars[bars.length - 1];
     const prev = bars[bars.length - 2];
     if (bar === undefined || prev === undefined) return null;
