@@ -13,54 +13,6 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Canonical JSON of an immutable, structurally shared value (engine states: each new state shares every
- * unchanged subtree with the one before), reusing the text of subtrees encoded before: `cache` maps an
- * object or array to its canonical text. Only sound when nothing in `value` is ever mutated after it was
- * encoded; the engine's reducers never mutate (tests run a fresh encode beside it and compare). The same text
- * as `canonicalJson(value)`; a value it cannot carry throws the reference encoder's error.
- */
-export function canonicalJsonCached(value: unknown, cache: WeakMap<object, string>): string {
-  try {
-    return fastCached(value, cache);
-  } catch (e) {
-    if (e === UNSUPPORTED) return reference(value);
-    throw e;
-  }
-}
-
-/** Subtrees whose text is shorter than this are re-encoded (a WeakMap entry costs more than they do). */
-const CACHED_TEXT_MIN = 200;
-
-function fastCached(value: unknown, cache: WeakMap<object, string>): string {
-  if (typeof value !== 'object' || value === null) return fast(value);
-  const hit = cache.get(value);
-  if (hit !== undefined) return hit;
-  let out: string;
-  if (Array.isArray(value)) {
-    out = '[';
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i];
-      out += (i > 0 ? ',' : '') + (typeof v === 'object' && v !== null ? fastCached(v, cache) : fast(v));
-    }
-    out += ']';
-  } else {
-    const record = value as Record<string, unknown>;
-    const keys = Object.keys(record).sort();
-    out = '{';
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as string;
-      const v = record[key];
-      if (v === undefined) throw UNSUPPORTED;
-      out += (i > 0 ? ',' : '') + (PLAIN_STRING.test(key) ? `"${key}":` : `${JSON.stringify(key)}:`) +
-        (typeof v === 'object' && v !== null ? fastCached(v, cache) : fast(v));
-    }
-    out += '}';
-  }
-  if (out.length >= CACHED_TEXT_MIN) cache.set(value, out);
-  return out;
-}
-
-/**
  * Canonical JSON, as UTF-8 bytes, of an immutable, structurally shared value (engine states: each new state
  * shares every unchanged subtree with the one before), reusing the bytes of subtrees encoded before: `cache`
  * maps an object or array to its encoding. Bytes, not a string: a snapshot is megabytes assembled from
