@@ -28,7 +28,7 @@ import {
   EngineConfigSchema, defaultEngineConfig, type AnyEvent, type EngineConfig, type Envelope,
 } from '@axiom/events';
 import {
-  calendarDayFor, dayWindow, hhmmToMinutes, mergeOverrides, overridesFromCalendarDays, recordAnomaly, tradingDayOf,
+  calendarDayFor, dayWindow, hhmmToMinutes, isSessionOver, mergeOverrides, overridesFromCalendarDays, recordAnomaly, tradingDayOf,
   type Anomaly, type CalendarOverrides,
 } from '../session';
 import * as indicators from './indicators';
@@ -436,8 +436,6 @@ function onCalendar(state: MarketState, e: Envelope<'broker.calendar'>): MarketS
   if (e.payload.days.length === 0) return state;
   return rebuildAll(state, state.config, mergeOverrides(state.overrides, overridesFromCalendarDays(e.payload.days)), e.seq, e.type);
 }
-
-const isSessionOver = (phase: string): boolean => phase === 'AFTER_HOURS' || phase === 'CLOSED';
 
 /**
  * At the session's close the day's bars older than the recent ones leave the store (the day's store is then

@@ -1,7 +1,7 @@
 // Public face of the session projection: the exchange calendar (bundled NYSE data + broker overrides), the
 // phase of an instant, and the reducer that applies the decider's phase changes.
 export { initialSessionState, evolveSession, sessionAt, sessionCalendarFor, type SessionState } from './session';
-export { phaseAt, nextPhaseBoundary, sessionBoundaries, type SessionBoundaries } from './phase';
+export { phaseAt, isSessionOver, nextPhaseBoundary, sessionBoundaries, type SessionBoundaries } from './phase';
 export {
   calendarDayFor, nextCalendarDay, calendarFromAlpaca, calendarDaysFromAlpaca, overridesFromCalendarDays, mergeOverrides,
   tradingDayOf, dayWindow, wallTimeToUtcMs, zoneOffsetMs, hhmmToMinutes, addDays, dayOfWeek, isBundledClosure,

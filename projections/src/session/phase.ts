@@ -54,6 +54,14 @@ export function sessionBoundaries(day: CalendarDay, sessionConfig: SessionConfig
   return result;
 }
 
+/**
+ * The day's session is over (after the close): the decider checkpoints and the market slice trims the day's
+ * store on the phase change into one of these from any other.
+ */
+export function isSessionOver(phase: SessionPhase): boolean {
+  return phase === 'AFTER_HOURS' || phase === 'CLOSED';
+}
+
 /** The session phase at `ts` given the calendar of its New York date (null = exchange closed that date). */
 export function phaseAt(ts: number, day: CalendarDay | null, sessionConfig: SessionConfig = SESSION_DEFAULTS): SessionPhase {
   if (day === null) return 'CLOSED';

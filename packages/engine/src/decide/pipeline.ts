@@ -1,8 +1,8 @@
 // decide(state, input) -> decisions: the bar pipeline of DESIGN §4 and the engine's answers to broker
 // facts, timers, snapshots and operators. Pure: it reads time only from the input, ids only from journal
 // seqs, and every choice it makes is a journaled decision with a reason, caused by the input.
-import { DEFAULTS, type AnyEvent, type DecisionDraft, type Envelope, type PayloadOf, type SessionPhase, type SignalGate } from '@axiom/events';
-import { evolve, type EngineState } from '@axiom/projections';
+import { DEFAULTS, type AnyEvent, type DecisionDraft, type Envelope, type PayloadOf, type SignalGate } from '@axiom/events';
+import { evolve, isSessionOver, type EngineState } from '@axiom/projections';
 import { BAR_MS, nowOf } from '../time';
 import { DecisionContext, type DecideDeps } from './context';
 import { roundPrice, protectivePrices, priceAtOrAbove, priceAtOrBelow } from './prices';
@@ -98,10 +98,6 @@ function updatePhase(ctx: DecisionContext, phaseTs: number): void {
     // only what came after it.
     checkpoint(ctx, `session close (${next.phase} at ${V.nyTime(phaseTs)})`);
   }
-}
-
-function isSessionOver(phase: SessionPhase): boolean {
-  return phase === 'AFTER_HOURS' || phase === 'CLOSED';
 }
 
 /** At most one checkpoint per input: the shell stores one snapshot, of the state after the whole step. */
