@@ -6,7 +6,7 @@ const path = require('node:path');
 const { ensureBundle, withNodeFlags } = require('../../packages/cli/build.cjs');
 
 const name = process.argv[2];
-const known = ['journal', 'replay', 'backtest', 'recovery'];
+const known = ['journal', 'replay', 'backtest', 'recovery', 'profile'];
 if (!known.includes(name)) {
   process.stderr.write(`usage: node scripts/bench/run.cjs <${known.join('|')}> [args]\n`);
   process.exit(2);
