@@ -26,7 +26,8 @@ export interface WriteBehindSql {
   readonly columnsPerRow: number;
   /** Parameters: seq. Returns the state_hash of an existing snapshot at that seq. */
   readonly snapshotExistingSql: string;
-  /** Parameters: seq, state_hash, state, created_at; a duplicate seq with the same hash is ignored. */
+  /** Parameters: seq, state_hash, state (UTF-8 bytes, stored as TEXT), created_at; a duplicate seq with the
+   *  same hash is ignored. */
   readonly snapshotInsertSql: string;
 }
 
