@@ -45,22 +45,50 @@ function shapeEncoderFor(type: string): ShapeEncoder | null {
  */
 export function encodePayload(type: string, payload: unknown): string {
   const enc = shapeEncoderFor(type);
-  if (enc === null || !hasDeclaredKeys(enc, payload)) return encodeCanonical(payload);
+  if (enc === null || !hasDeclaredKeys(enc, payload)) return flat(encodeCanonical(payload));
   const record = payload as Record<string, unknown>;
   const { keys, prefixes } = enc;
   let out = '';
-  try {
-    for (let i = 0; i < keys.length; i++) {
-      const v = record[keys[i] as string];
-      if (v === undefined) return encodeCanonical(payload);
-      out += (prefixes[i] as string) + canonicalJson(v);
+  for (let i = 0; i < keys.length; i++) {
+    const v = record[keys[i] as string];
+    // Top-level values are mostly numbers, plain strings and nulls: encoded here without a call into the
+    // general encoder (one call and a type switch per field was ~40% of this function's time).
+    let json: string;
+    if (typeof v === 'number' && Number.isFinite(v)) json = '' + v;
+    else if (typeof v === 'string' && PLAIN_STRING.test(v)) json = `"${v}"`;
+    else if (v === null) json = 'null';
+    else if (v === undefined) return flat(encodeCanonical(payload));
+    else {
+      try {
+        json = canonicalJson(v);
+      } catch {
+        // A value JSON cannot carry: encode the whole payload so the error names the field's full path.
+        return flat(encodeCanonical(payload));
+      }
     }
-  } catch {
-    // A value JSON cannot carry: encode the whole payload so the error names the field's full path.
-    return encodeCanonical(payload);
+    out += (prefixes[i] as string) + json;
   }
-  return `${out}}`;
+  return flat(`${out}}`);
 }
+
+/**
+ * JSON-safe strings without escapes: printable ASCII but `"` and `\`, as in canonical.ts (the property
+ * test in encode.test.ts holds the two to the same bytes).
+ */
+const PLAIN_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/**
+ * The string flattened: built by concatenation it is a rope, which V8 flattens (allocates and copies) again
+ * wherever it is read whole (the chain hash, the write-behind thread's structured clone). Flattened once
+ * here, every later reader takes it as it is: measured ~0.35 ms less per 1,000-input batch.
+ */
+function flat(s: string): string {
+  // charCodeAt flattens a rope in place (V8). Its result goes to a module variable so that the optimizing
+  // compiler cannot drop the call as dead code.
+  _flattenSink ^= s.charCodeAt(0);
+  return s;
+}
+let _flattenSink = 0;
 
 /** True when the payload's own keys are exactly the schema's, in declaration order (what zod outputs). */
 function hasDeclaredKeys(enc: ShapeEncoder, payload: unknown): boolean {
