@@ -90,15 +90,23 @@ function flat(s: string): string {
 }
 let _flattenSink = 0;
 
-/** True when the payload's own keys are exactly the schema's, in declaration order (what zod outputs). */
+/**
+ * True when the payload's own enumerable keys are exactly the schema's, in any order (a payload that passed
+ * a fast check is the producer's object, not zod's copy in declaration order).
+ */
 function hasDeclaredKeys(enc: ShapeEncoder, payload: unknown): boolean {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return false;
-  const own = Object.keys(payload);
+  const record = payload as Record<string, unknown>;
   const { declared } = enc;
-  if (own.length !== declared.length) return false;
-  for (let i = 0; i < own.length; i++) if (own[i] !== declared[i]) return false;
+  let own = 0;
+  for (const k in record) if (propertyIsEnumerable.call(record, k)) own++;
+  if (own !== declared.length) return false;
+  // n own enumerable keys, and each of the n declared keys is one of them: the two sets are equal.
+  for (let i = 0; i < declared.length; i++) if (!propertyIsEnumerable.call(record, declared[i] as string)) return false;
   return true;
 }
+
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
 
 /** For tests: whether `encodePayload` takes the precomputed key order for this payload. */
 export function encodePayloadFastPath(type: string, payload: unknown): boolean {
