@@ -39,7 +39,7 @@ import type { MarketBar, MarketConfig, MarketDay, MarketState, SplitRecord, Symb
 // Module locals, not imported bindings, for everything on the per-bar path: CommonJS output (swc, tsx) reads
 // an imported binding through a getter call on every use, which measured ~20% of a bar's cost.
 const { computeIndicators, foldBar, resetDay, ringCapacity } = indicators;
-const { F_CLOSE, F_HIGH, F_LOW, F_OPEN, F_TS, F_VOLUME, F_VWAP, storeAppend, storeBar, storeCount, storeField, storeFind, storeReplace, storeSplit, storeTrimFront } = store;
+const { F_TS, storeAppend, storeBar, storeCount, storeField, storeFind, storeReplace, storeSplit, storeTrimFront } = store;
 const { DAY_STORE_BARS_MAX, SLOT_CHUNK, SLOT_INDEX_BUCKETS, SLOT_MASK, SLOT_SHIFT, SPLITS_KEPT_MAX } = types;
 
 const MS_PER_MINUTE = 60_000;
@@ -104,37 +104,6 @@ export function recentBars(m: SymbolMarket, count: number): readonly MarketBar[]
   const out: MarketBar[] = [];
   for (let i = Math.max(0, n - Math.max(0, Math.floor(count))); i < n; i++) out.push(Object.freeze(storeBar(m.store, i)));
   return Object.freeze(out);
-}
-
-/**
- * `recentBars(m, count)`, equal element by element, but reusing the frozen bar objects of `previous` (an
- * earlier window of the same symbol) wherever one holds exactly the stored bar's values (ts and every field);
- * only the bars that are new or changed (a correction, a split) are built. A window slides by one bar per
- * bar, so this builds one bar object instead of count: the windows were ~25% of all bytes a 500-symbol day
- * allocated (each bar object carries six boxed doubles), and the bars live on in the next windows instead of
- * dying young. Sharing is safe: the bars are frozen, and values are compared, never assumed.
- */
-export function recentBarsReusing(m: SymbolMarket, count: number, previous: readonly MarketBar[] | null): readonly MarketBar[] {
-  if (previous === null || previous.length === 0) return recentBars(m, count);
-  const leaves = m.store;
-  const n = storeCount(leaves);
-  const from = Math.max(0, n - Math.max(0, Math.floor(count)));
-  const out: MarketBar[] = new Array<MarketBar>(n - from);
-  let j = 0; // previous is in increasing ts, like the store
-  for (let i = from; i < n; i++) {
-    const ts = storeField(leaves, i, F_TS);
-    while (j < previous.length && (previous[j] as MarketBar).ts < ts) j++;
-    const p = previous[j];
-    out[i - from] = p !== undefined && p.ts === ts && storedEquals(leaves, i, p) ? p : Object.freeze(storeBar(leaves, i));
-  }
-  return Object.freeze(out);
-}
-
-/** Whether bar `b` holds exactly the stored values of bar i (its ts already matched). */
-function storedEquals(leaves: readonly number[][], i: number, b: MarketBar): boolean {
-  return storeField(leaves, i, F_OPEN) === b.open && storeField(leaves, i, F_HIGH) === b.high
-    && storeField(leaves, i, F_LOW) === b.low && storeField(leaves, i, F_CLOSE) === b.close
-    && storeField(leaves, i, F_VOLUME) === b.volume && storeField(leaves, i, F_VWAP) === (b.vwap ?? 0);
 }
 
 /** A strategy context's bars for a symbol: the last config.market.barRingSize bars (empty if unknown). */

@@ -4,7 +4,7 @@ import { type EngineConfig, type OrderStatus, type PayloadOf, type SessionPhase 
 import {
   blockedReason as riskBlockedReason, cooldownBarsLeft, getEntry, getOrder, getPosition,
   indicatorsOf, isTerminalStatus, lossLimitBreached, nextDeadline as ordersNextDeadline, nextPhaseBoundary,
-  openPositions, phaseAt, recentBars, recentBarsReusing, sessionAt, snapshotOutstanding as brokerSnapshotOutstanding, symbolMarket, tradingDayOf,
+  openPositions, phaseAt, recentBars, sessionAt, snapshotOutstanding as brokerSnapshotOutstanding, symbolMarket, tradingDayOf,
   workingOrders as ordersWorking, type CalendarDay, type EngineState, type Order,
 } from '@axiom/projections';
 import type { StrategyContext, StrategyIndicators } from '@axiom/strategies';
@@ -167,23 +167,10 @@ class BarContext {
   }
 
   get bars(): ReturnType<typeof recentBars> {
-    if (this.#built === null) {
-      this.#built = recentBarsReusing(this.#m, this.#wanted, lastWindows.get(this.symbol) ?? null);
-      if (lastWindows.size >= LAST_WINDOWS_MAX && !lastWindows.has(this.symbol)) lastWindows.clear();
-      lastWindows.set(this.symbol, this.#built);
-    }
+    if (this.#built === null) this.#built = recentBars(this.#m, this.#wanted);
     return this.#built;
   }
 }
-
-/**
- * Each symbol's last bar window, whose frozen bar objects the next window reuses where they still hold the
- * stored values (recentBarsReusing compares every field): a memo, not state. What a strategy sees is the
- * same whatever this map holds (empty, from another run, from a replay in another order), so the decider
- * stays a pure function of its inputs. Bounded: cleared when it would pass LAST_WINDOWS_MAX symbols.
- */
-const lastWindows = new Map<string, ReturnType<typeof recentBars>>();
-const LAST_WINDOWS_MAX = 10_000;
 
 // ---- account, risk, broker ------------------------------------------------------------------------------
 
