@@ -49,6 +49,16 @@ export interface StrategyContext<P> {
    * bars once that many exist (the engine gives every strategy the longest warmup among those running).
    */
   readonly bars: readonly StrategyBar[];
+  /** How many bars `bars` holds. */
+  readonly barCount: number;
+  /**
+   * One bar of `bars`, counted back from the current one: `bar(0)` is the current bar, `bar(1)` the one
+   * before; undefined past the oldest. Equal to `bars[bars.length - 1 - back]`, and cheaper when a strategy
+   * needs only the last few bars: the engine then builds only those, not the whole window.
+   */
+  bar(back: number): StrategyBar | undefined;
+  /** `bar(back)?.close`, without building the bar. */
+  close(back: number): number | undefined;
   readonly indicators: StrategyIndicators;
   readonly params: Readonly<P>;
 }
@@ -138,6 +148,9 @@ class BoundContext<P> implements StrategyContext<P> {
   get symbol(): string { return this.#ctx.symbol; }
   get ts(): number { return this.#ctx.ts; }
   get bars(): readonly StrategyBar[] { return this.#ctx.bars; }
+  get barCount(): number { return this.#ctx.barCount; }
+  bar(back: number): StrategyBar | undefined { return this.#ctx.bar(back); }
+  close(back: number): number | undefined { return this.#ctx.close(back); }
   get indicators(): StrategyIndicators { return this.#ctx.indicators; }
 }
 

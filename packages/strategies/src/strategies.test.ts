@@ -13,8 +13,10 @@ const noIndicators: StrategyIndicators = {
 };
 const bar = (close: number, i = 0, volume = 1000): StrategyBar =>
   ({ ts: 1_700_000_000_000 + i * 60_000, open: close, high: close, low: close, close, volume, vwap: null });
-const ctx = (bars: StrategyBar[], ind: Partial<StrategyIndicators>) =>
-  ({ symbol: 'SPY', ts: bars[bars.length - 1]!.ts, bars: Object.freeze(bars), indicators: { ...noIndicators, ...ind } });
+const ctx = (bars: StrategyBar[], ind: Partial<StrategyIndicators>) => ({
+  symbol: 'SPY', ts: bars[bars.length - 1]!.ts, bars: Object.freeze(bars), indicators: { ...noIndicators, ...ind },
+  barCount: bars.length, bar: (back: number) => bars[bars.length - 1 - back], close: (back: number) => bars[bars.length - 1 - back]?.close,
+});
 
 describe('vwap-reversion', () => {
   const s = instantiate(vwapReversion);
@@ -49,8 +51,8 @@ describe('slope-momentum', () => {
   const s = instantiate(slopeMomentum, { lookbackBars: 5, minSlopeNorm: 0.001 });
   it('computes the normalized least-squares slope', () => {
     const bars = [100, 101, 102, 103].map((c, i) => bar(c, i));
-    expect(normalizedSlope(bars, 0, 4)).toBeCloseTo(1 / 101.5, 12);
-    expect(normalizedSlope(bars, 0, 1)).toBeNull();
+    expect(normalizedSlope(bars.map((b) => b.close), 0, 4)).toBeCloseTo(1 / 101.5, 12);
+    expect(normalizedSlope(bars.map((b) => b.close), 0, 1)).toBeNull();
   });
   it('buys when the slope crosses up through the threshold above VWAP', () => {
     const flat = [100, 100, 100, 100, 100].map((c, i) => bar(c, i));

@@ -1,7 +1,7 @@
 // Public face of the market projection: per-symbol recent bars, day counters and indicators, the reducer,
 // and the read helpers a strategy context uses (symbolMarket, indicatorsOf, recentBars).
 export {
-  initialMarketState, evolveMarket, symbolMarket, marketSymbols, recentBars, recentBarsOf, warmedUp, marketDayFor,
+  initialMarketState, evolveMarket, symbolMarket, marketSymbols, recentBars, recentBarsOf, recentBarAt, recentBarCount, recentCloseAt, warmedUp, marketDayFor,
   marketConfigOf,
 } from './market';
 export { indicatorsOf, computeIndicators, ringCapacity } from './indicators';

@@ -4,10 +4,10 @@ import { type EngineConfig, type OrderStatus, type PayloadOf, type SessionPhase 
 import {
   blockedReason as riskBlockedReason, cooldownBarsLeft, getEntry, getOrder, getPosition,
   indicatorsOf, isTerminalStatus, lossLimitBreached, nextDeadline as ordersNextDeadline, nextPhaseBoundary,
-  openPositions, phaseAt, recentBars, sessionAt, snapshotOutstanding as brokerSnapshotOutstanding, symbolMarket, tradingDayOf,
+  openPositions, phaseAt, recentBarAt, recentBarCount, recentBars, recentCloseAt, sessionAt, snapshotOutstanding as brokerSnapshotOutstanding, symbolMarket, tradingDayOf,
   workingOrders as ordersWorking, type CalendarDay, type EngineState, type Order,
 } from '@axiom/projections';
-import type { StrategyContext, StrategyIndicators } from '@axiom/strategies';
+import type { StrategyBar, StrategyContext, StrategyIndicators } from '@axiom/strategies';
 import { reconcile as reconcileSnapshot } from './reconcile';
 
 export type OrderView = Order;
@@ -159,6 +159,7 @@ class BarContext {
   readonly #m: NonNullable<ReturnType<typeof symbolMarket>>;
   readonly #wanted: number;
   #built: ReturnType<typeof recentBars> | null = null;
+  #single: (StrategyBar | undefined)[] | null = null;
 
   constructor(m: NonNullable<ReturnType<typeof symbolMarket>>, readonly symbol: string, readonly ts: number, wanted: number) {
     this.#m = m;
@@ -169,6 +170,30 @@ class BarContext {
   get bars(): ReturnType<typeof recentBars> {
     if (this.#built === null) this.#built = recentBars(this.#m, this.#wanted);
     return this.#built;
+  }
+
+  get barCount(): number {
+    return this.#built === null ? recentBarCount(this.#m, this.#wanted) : this.#built.length;
+  }
+
+  /** One bar, built alone unless the window was built already (then its object, as `bars` holds it). */
+  bar(back: number): StrategyBar | undefined {
+    const built = this.#built;
+    if (built !== null) return Number.isInteger(back) && back >= 0 ? built[built.length - 1 - back] : undefined;
+    // The bars asked for so far, shared by the strategies of this bar (most ask for the last one or two).
+    const single = (this.#single ??= []);
+    let b = single[back];
+    if (b === undefined) {
+      b = recentBarAt(this.#m, this.#wanted, back);
+      if (b !== undefined) single[back] = b;
+    }
+    return b;
+  }
+
+  close(back: number): number | undefined {
+    const built = this.#built;
+    if (built !== null) return Number.isInteger(back) && back >= 0 ? built[built.length - 1 - back]?.close : undefined;
+    return recentCloseAt(this.#m, this.#wanted, back);
   }
 }
 

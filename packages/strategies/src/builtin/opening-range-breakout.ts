@@ -16,15 +16,14 @@ export const openingRangeBreakout = defineStrategy({
     takeProfitPct: z.number().positive().default(0.5),
     stopLossPct: z.number().positive().default(0.3),
   }),
-  // `bars` is read only past the indicator checks: the engine builds the bar window on first read.
+  // Reads the last two bars only (ctx.bar), past the indicator checks: no bar window is built.
   onBar: (ctx) => {
     const { indicators, params } = ctx;
     const { openingRangeHigh: hi, openingRangeLow: lo, openingRangeComplete, volumeRatio } = indicators;
     if (!openingRangeComplete || hi === null || lo === null) return null;
     if (volumeRatio === null || volumeRatio < params.minVolumeRatio) return null;
-    const bars = ctx.bars;
-    const bar = bars[bars.length - 1];
-    const prev = bars[bars.length - 2];
+    const bar = ctx.bar(0);
+    const prev = ctx.bar(1);
     if (bar === undefined || prev === undefined) return null;
     const up = hi * (1 + params.minBreakPct / 100);
     const down = lo * (1 - params.minBreakPct / 100);

@@ -2,15 +2,14 @@
 // of the price's side of VWAP. Computes its own slopes over `lookbackBars` so it can see the crossing.
 import { z } from 'zod';
 import { defineStrategy } from '../contract';
-import type { StrategyBar } from '../contract';
 
 /** Least-squares slope of closes[from, to), normalized by their mean (fraction per bar). */
-export function normalizedSlope(bars: readonly StrategyBar[], from: number, to: number): number | null {
+export function normalizedSlope(closes: readonly number[], from: number, to: number): number | null {
   const n = to - from;
-  if (n < 2 || from < 0 || to > bars.length) return null;
+  if (n < 2 || from < 0 || to > closes.length) return null;
   let sx = 0, sy = 0, sxx = 0, sxy = 0;
   for (let i = 0; i < n; i++) {
-    const y = (bars[from + i] as StrategyBar).close;
+    const y = closes[from + i] as number;
     sx += i; sy += y; sxx += i * i; sxy += i * y;
   }
   const den = n * sxx - sx * sx;
@@ -32,23 +31,25 @@ export const slopeMomentum = defineStrategy({
     takeProfitPct: z.number().positive().default(0.4),
     stopLossPct: z.number().positive().default(0.25),
   }),
-  // `bars` is read only past the indicator checks: the engine builds the bar window on first read.
+  // Reads closes only (ctx.close), past the indicator checks: no bar window is built.
   onBar: (ctx) => {
     const { indicators, params } = ctx;
     const n = params.lookbackBars;
     if (indicators.vwap === null) return null;
     if (indicators.volumeRatio === null || indicators.volumeRatio < params.minVolumeRatio) return null;
-    const bars = ctx.bars;
-    if (bars.length < n + 1) return null;
-    const now = normalizedSlope(bars, bars.length - n, bars.length);
-    const before = normalizedSlope(bars, bars.length - n - 1, bars.length - 1);
-    const bar = bars[bars.length - 1];
-    if (now === null || before === null || bar === undefined) return null;
+    if (ctx.barCount < n + 1) return null;
+    // The last n + 1 closes, oldest first (ctx.close reads them without building a bar window).
+    const closes: number[] = [];
+    for (let back = n; back >= 0; back--) closes.push(ctx.close(back) as number);
+    const now = normalizedSlope(closes, 1, n + 1);
+    const before = normalizedSlope(closes, 0, n);
+    const close = closes[n];
+    if (now === null || before === null || close === undefined) return null;
     const t = params.minSlopeNorm;
-    if (now >= t && before < t && bar.close > indicators.vwap) {
+    if (now >= t && before < t && close > indicators.vwap) {
       return { side: 'buy', reason: `slope ${(now * 100).toFixed(3)}%/bar over ${n} bars crossed +${(t * 100).toFixed(3)}%, above VWAP`, takeProfitPct: params.takeProfitPct, stopLossPct: params.stopLossPct };
     }
-    if (now <= -t && before > -t && bar.close < indicators.vwap) {
+    if (now <= -t && before > -t && close < indicators.vwap) {
       return { side: 'sell', reason: `slope ${(now * 100).toFixed(3)}%/bar over ${n} bars crossed -${(t * 100).toFixed(3)}%, below VWAP`, takeProfitPct: params.takeProfitPct, stopLossPct: params.stopLossPct };
     }
     return null;

@@ -16,17 +16,16 @@ export const vwapReversion = defineStrategy({
     takeProfitPct: z.number().positive().default(0.25),
     stopLossPct: z.number().positive().default(0.3),
   }),
-  // `bars` is read only past the indicator checks: the engine builds the bar window on first read.
+  // Reads the last two closes only (ctx.close), past the indicator checks: no bar window is built.
   onBar: (ctx) => {
     const { indicators, params } = ctx;
     const { vwap, slopeNorm } = indicators;
     if (vwap === null || slopeNorm === null || Math.abs(slopeNorm) > params.maxSlopeNorm) return null;
-    const bars = ctx.bars;
-    const bar = bars[bars.length - 1];
-    const prev = bars[bars.length - 2];
-    if (bar === undefined || prev === undefined) return null;
-    const dev = ((bar.close - vwap) / vwap) * 100;
-    const prevDev = ((prev.close - vwap) / vwap) * 100;
+    const close = ctx.close(0);
+    const prevClose = ctx.close(1);
+    if (close === undefined || prevClose === undefined) return null;
+    const dev = ((close - vwap) / vwap) * 100;
+    const prevDev = ((prevClose - vwap) / vwap) * 100;
     const fmt = (x: number) => x.toFixed(3);
     if (dev <= -params.deviationPct && prevDev > -params.deviationPct) {
       return { side: 'buy', reason: `close ${fmt(dev)}% below VWAP ${vwap.toFixed(2)}, slope flat (${slopeNorm.toExponential(2)}/bar)`, takeProfitPct: params.takeProfitPct, stopLossPct: params.stopLossPct };
