@@ -53,6 +53,20 @@ describe('encodePayload (precomputed key order per catalog type)', () => {
     }
   });
 
+  it('takes the fast path for the schema keys in any order (a fast-checked payload is the producer\'s object)', () => {
+    for (const d of [barDraft(4), signalDraft(4), orderCreatedDraft(4)]) {
+      const reversed = Object.fromEntries(Object.entries(d.payload as Record<string, unknown>).reverse());
+      expect(encodePayloadFastPath(d.type, reversed)).toBe(true);
+      expect(encodePayload(d.type, reversed)).toBe(canonicalJson(d.payload));
+      // One key swapped for an undeclared one: not the schema's set, general path, still canonical bytes.
+      const [first] = Object.keys(reversed);
+      const other = { ...reversed, zz_extra: 1 } as Record<string, unknown>;
+      delete other[first as string];
+      expect(encodePayloadFastPath(d.type, other)).toBe(false);
+      expect(encodePayload(d.type, other)).toBe(canonicalJson(other));
+    }
+  });
+
   it('equals canonicalJson for objects with, without and beyond the schema keys, for every type (property)', () => {
     const arb = fc.constantFrom(...EVENT_TYPES).chain((type) => {
       const keys = declaredKeys(type);

