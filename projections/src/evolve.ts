@@ -6,7 +6,7 @@
 // comparisons here plus the session and market reducers. The top level is spread by hand (one object per
 // event), not produced: a 15-field spread is cheaper than an immer draft and the slices are immutable already.
 //
-// immer autoFreeze: OFF in the hot path, set here at module load (immer's default is on). Measured by
+// Freezing (immer autoFreeze and freezeNew below): OFF in the hot path, set here at module load (immer's default is on). Measured by
 // `pnpm bench:replay` (scripts/bench/replay/RESULTS.md), full day of 217,219 events, evolve-only from memory:
 // ~0.8-1.0 s with autoFreeze off vs ~1.7-1.9 s on (1.7-2.3x over runs on a loaded 2-core machine), because a frozen produce deep-freezes every record it
 // returns and re-checks the children of each. Freezing only catches code that mutates state outside
@@ -26,9 +26,25 @@ import type { EngineState } from './state';
 
 setAutoFreeze(false);
 
-/** Turn immer's autoFreeze on (tests: catches mutation outside produce) or off (the hot path, the default). */
+/** Deep-freeze every state evolve returns (tests): set by setStateAutoFreeze. */
+let freezeStates = false;
+
+/**
+ * Turn freezing on (tests: any mutation of a state, inside or outside a reducer, throws) or off (the hot
+ * path, the default): immer's autoFreeze for the slices that still produce, and a freeze of whatever is new
+ * in each state evolve returns, for the records the reducers copy by hand (orders, positions, account, risk,
+ * broker).
+ */
 export function setStateAutoFreeze(on: boolean): void {
   setAutoFreeze(on);
+  freezeStates = on;
+}
+
+/** Freeze `value` and everything under it that is not frozen yet (what was frozen before is not walked). */
+function freezeNew(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const v of Object.values(value)) freezeNew(v);
 }
 
 export function evolve(state: EngineState, event: AnyEvent): EngineState {
@@ -79,6 +95,7 @@ export function evolve(state: EngineState, event: AnyEvent): EngineState {
   } else if (event.type === 'run.started') {
     next = onRunStarted(next, event);
   }
+  if (freezeStates) freezeNew(next);
   return next;
 }
 

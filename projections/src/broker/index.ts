@@ -1,7 +1,9 @@
 // The broker slice: connection status per feed, the last broker snapshot (seq, ts, sizes), whether a
 // snapshot request is outstanding (from `reconciliation.requested` until the next `broker.snapshot`, or a
 // failed snapshot request), and the last reconciliation with its open discrepancies (DESIGN §5).
-import { produce } from 'immer';
+// Updates copy the state with every field listed (cloneBroker) and set the changed ones, not with immer:
+// backtests reconcile every few minutes, and `produce` here measured ~30 ms of a one-symbol-year backtest.
+// Every update below assigns a new object, so none can leave the state unchanged (no same-object check).
 import { FEEDS, type AnyEvent, type PayloadOf } from '@axiom/events';
 import type { AnomalyLog } from '../orders';
 import { withAnomaly } from '../orders';
@@ -42,28 +44,31 @@ export function evolveBroker(state: BrokerState, event: AnyEvent): BrokerState {
   switch (event.type) {
     case 'connection.status': {
       const p = event.payload;
-      return produce(state, (d) => {
-        d.connections[p.feed] = { status: p.status, detail: p.detail, seq: event.seq, ts: event.ts };
-      });
+      const n = cloneBroker(state);
+      // A spread keeps the feeds' key order, as immer's copy did (rare event: no need for a literal).
+      n.connections = { ...state.connections };
+      n.connections[p.feed] = { status: p.status, detail: p.detail, seq: event.seq, ts: event.ts };
+      return n;
     }
-    case 'reconciliation.requested':
-      return produce(state, (d) => {
-        d.snapshotRequested = { seq: event.seq, ts: event.ts, reason: event.payload.reason };
-      });
+    case 'reconciliation.requested': {
+      const n = cloneBroker(state);
+      n.snapshotRequested = { seq: event.seq, ts: event.ts, reason: event.payload.reason };
+      return n;
+    }
     case 'broker.snapshot': {
       const p = event.payload;
-      return produce(state, (d) => {
-        d.lastSnapshot = { seq: event.seq, ts: event.ts, positions: p.positions.length, openOrders: p.openOrders.length, equity: p.account.equity };
-        d.snapshotRequested = null;
-        d.snapshotRequestFailed = null;
-      });
+      const n = cloneBroker(state);
+      n.lastSnapshot = { seq: event.seq, ts: event.ts, positions: p.positions.length, openOrders: p.openOrders.length, equity: p.account.equity };
+      n.snapshotRequested = null;
+      n.snapshotRequestFailed = null;
+      return n;
     }
     case 'broker.request_result': {
       const p = event.payload;
       if (p.request !== 'snapshot' || p.ok) return state;
-      return produce(state, (d) => {
-        d.snapshotRequestFailed = { seq: event.seq, ts: event.ts, error: p.error };
-      });
+      const n = cloneBroker(state);
+      n.snapshotRequestFailed = { seq: event.seq, ts: event.ts, error: p.error };
+      return n;
     }
     case 'reconciliation.applied': {
       const p = event.payload;
@@ -75,14 +80,28 @@ export function evolveBroker(state: BrokerState, event: AnyEvent): BrokerState {
         });
       }
       const open = p.discrepancies.filter((x) => x.action !== 'none');
-      return produce(next, (d) => {
-        d.lastReconciliation = { seq: event.seq, ts: event.ts, snapshotSeq: p.snapshotSeq, discrepancyCount: p.discrepancies.length, reason: p.reason };
-        d.discrepancies = open.slice(0, DISCREPANCIES_KEPT_MAX);
-      });
+      const n = cloneBroker(next);
+      n.lastReconciliation = { seq: event.seq, ts: event.ts, snapshotSeq: p.snapshotSeq, discrepancyCount: p.discrepancies.length, reason: p.reason };
+      n.discrepancies = open.slice(0, DISCREPANCIES_KEPT_MAX);
+      return n;
     }
     default:
       return state;
   }
+}
+
+/** A copy of the state with every field listed (a literal: V8 builds it far faster than a spread). */
+function cloneBroker(s: BrokerState): BrokerState {
+  return {
+    connections: s.connections,
+    lastSnapshot: s.lastSnapshot,
+    snapshotRequested: s.snapshotRequested,
+    snapshotRequestFailed: s.snapshotRequestFailed,
+    lastReconciliation: s.lastReconciliation,
+    discrepancies: s.discrepancies,
+    anomalies: s.anomalies,
+    anomalyCount: s.anomalyCount,
+  };
 }
 
 /** True while a requested snapshot has not arrived (and its request did not fail). */

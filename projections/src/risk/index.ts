@@ -3,7 +3,10 @@
 // bars, the halted flag, blocked symbols. The period roll is checked on every event with one comparison
 // against the current day's end instant; the calendar is consulted once per day. A kill switch is cleared
 // when its period rolls (the catalog has no explicit reset event).
-import { produce, type Draft } from 'immer';
+// The period roll and the PnL booking (every closing fill, every day) copy the state by hand (cloneRisk lists
+// every field), not with immer: `produce` there measured ~50 ms of a one-symbol-year backtest. The rare
+// decisions (kill switch, halt, resume, symbol blocked) keep `produce`.
+import { produce } from 'immer';
 import type { AnyEvent, EngineConfig, Envelope } from '@axiom/events';
 import { pmapDelete, pmapEmpty, pmapGet, pmapSet, type AnomalyLog, type PMap } from '../orders';
 import { nyDate, nyDayBounds, weekStartOf } from './calendar';
@@ -66,17 +69,18 @@ export function evolveRisk(state: RiskState, event: AnyEvent, ctx: RiskContext):
   const needsEquity = ctx.equity !== null && (state.daily.startEquity === null || state.weekly.startEquity === null);
   let s = state;
   if (roll || needsEquity || ctx.realizedDelta !== 0) {
-    s = produce(state, (d) => {
-      if (roll) rollPeriods(d, event.ts, ctx.equity);
-      if (ctx.equity !== null) {
-        if (d.daily.startEquity === null) d.daily.startEquity = ctx.equity;
-        if (d.weekly.startEquity === null) d.weekly.startEquity = ctx.equity;
-      }
-      if (ctx.realizedDelta !== 0) {
-        d.daily.realizedPnl += ctx.realizedDelta;
-        d.weekly.realizedPnl += ctx.realizedDelta;
-      }
-    });
+    // `d` is a fresh copy; its daily/weekly objects are replaced, never written in place (they are shared).
+    const d = cloneRisk(state);
+    if (roll) rollPeriods(d, event.ts, ctx.equity);
+    if (ctx.equity !== null) {
+      if (d.daily.startEquity === null) d.daily = { period: d.daily.period, realizedPnl: d.daily.realizedPnl, startEquity: ctx.equity };
+      if (d.weekly.startEquity === null) d.weekly = { period: d.weekly.period, realizedPnl: d.weekly.realizedPnl, startEquity: ctx.equity };
+    }
+    if (ctx.realizedDelta !== 0) {
+      d.daily = { period: d.daily.period, realizedPnl: d.daily.realizedPnl + ctx.realizedDelta, startEquity: d.daily.startEquity };
+      d.weekly = { period: d.weekly.period, realizedPnl: d.weekly.realizedPnl + ctx.realizedDelta, startEquity: d.weekly.startEquity };
+    }
+    s = d;
   }
   switch (event.type) {
     case 'market.bar': {
@@ -114,7 +118,24 @@ function onKillSwitch(s: RiskState, e: Envelope<'risk.kill_switch_tripped'>): Ri
   });
 }
 
-function rollPeriods(d: Draft<RiskState>, ts: number, equity: number | null): void {
+/** A copy of the state with every field listed (a literal: V8 builds it far faster than a spread). */
+function cloneRisk(s: RiskState): RiskState {
+  return {
+    killSwitch: s.killSwitch,
+    daily: s.daily,
+    weekly: s.weekly,
+    dayFromTs: s.dayFromTs,
+    dayToTs: s.dayToTs,
+    cooldowns: s.cooldowns,
+    halted: s.halted,
+    blocked: s.blocked,
+    anomalies: s.anomalies,
+    anomalyCount: s.anomalyCount,
+  };
+}
+
+/** Roll the periods of `d`, a fresh copy (cloneRisk): its fields are reassigned, the objects they held are not written. */
+function rollPeriods(d: RiskState, ts: number, equity: number | null): void {
   const day = nyDate(ts);
   const bounds = nyDayBounds(day);
   d.dayFromTs = bounds.fromTs;
