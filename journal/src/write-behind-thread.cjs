@@ -11,7 +11,13 @@
 // after it every later batch is skipped: the file ends at the last good commit, like a crashed process's.
 'use strict';
 const { parentPort, workerData } = require('node:worker_threads');
-const { createHash } = require('node:crypto');
+const crypto = require('node:crypto');
+
+const { createHash } = crypto;
+/** sha256 of a string as hex: the one-shot `crypto.hash` where Node has it (>= 20.12), else createHash. */
+const sha256Hex = typeof crypto.hash === 'function'
+  ? (/** @type {string} */ text) => crypto.hash('sha256', text, 'hex')
+  : (/** @type {string} */ text) => createHash('sha256').update(text).digest('hex');
 
 /** SQLite page cache of the writer's connection, as SQLite's negative KiB form: 64 MB. */
 const WRITER_CACHE_KIB = -65536;
@@ -61,17 +67,31 @@ try {
   const existingSnapshot = db.prepare(workerData.snapshotExistingSql).pluck();
   const insertSnapshot = db.prepare(workerData.snapshotInsertSql);
 
+  const hashColumn = /** @type {number} */ (workerData.hashColumn);
+  /** The hash of the last row written (the chain goes on from it); the file's tail when the writer started. */
+  let prevHash = /** @type {string} */ (workerData.tailHash);
+  /** The last hash of the batch being written; it becomes prevHash once the batch commits. */
+  let pendingPrev = prevHash;
   const txn = db.transaction((/** @type {any} */ batch) => {
     /** @type {unknown[]} */
     const values = batch.values;
     const rows = values.length / columns;
+    let prev = prevHash;
     for (let start = 0; start < rows; start += perStatement) {
       const k = Math.min(perStatement, rows - start);
       const p = params[k];
       const base = start * columns;
       for (let i = 0; i < k * columns; i++) p[i] = values[base + i];
+      // The chain: each row's hash over the previous one (the same bytes as chainHash in @axiom/events).
+      for (let r = 0; r < k; r++) {
+        const o = r * columns;
+        prev = sha256Hex(`${prev}\n${p[o]}\n${p[o + 1]}\n${p[o + 2]}\n${p[o + 3]}\n${p[o + 5]}`);
+        p[o + hashColumn] = prev;
+      }
       inserts[k].run(p);
     }
+    // Only once the batch is in: a batch that fails leaves the chain where the file ends.
+    pendingPrev = prev;
     for (const s of batch.snapshots) {
       const stateHash = s.stateHash ?? createHash('sha256').update(s.utf8).digest('hex');
       const existing = existingSnapshot.get(s.seq);
@@ -83,7 +103,10 @@ try {
       insertSnapshot.run(s.seq, stateHash, s.utf8, s.createdAt);
     }
   });
-  writeBatch = (batch) => txn.immediate(batch);
+  writeBatch = (batch) => {
+    txn.immediate(batch);
+    prevHash = pendingPrev;
+  };
 } catch (e) {
   fail(e, 'opening the journal');
 }

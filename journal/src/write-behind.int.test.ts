@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { canonicalJson, sha256Text, type AnyEvent } from '@axiom/events';
-import { JournalWriteError, openJournal, type Journal } from './index';
+import { canonicalJson, chainHash, GENESIS_HASH, sha256Text, type AnyEvent } from '@axiom/events';
+import { JournalWriteError, openJournal, PENDING_HASH, type Journal } from './index';
 import { barDraft, signalDraft, timerDraft } from './testing/fixtures';
 
 // Write-behind ('batched' durability, writer thread): the same file, rows and chain as the inline writer;
@@ -76,12 +76,35 @@ describe('write-behind journal', () => {
     expect(b.loadSnapshotText()).toEqual(snap);
   });
 
-  it('lets its own reads see every queued batch', () => {
+  it('lets its own reads see every queued batch, with the hashes its writer chained', () => {
     const j = openBehind(fresh());
     const written = appendBatch(j, 50);
+    // append returns the events before the writer hashed them.
+    expect(written.every((e) => e.hash === PENDING_HASH)).toBe(true);
     expect(j.count()).toBe(100);
-    expect([...j.read()].map((e) => e.hash)).toEqual(written.map((e) => e.hash));
+    const read = [...j.read()];
+    expect(read.map((e) => e.seq)).toEqual(written.map((e) => e.seq));
+    let prev = GENESIS_HASH;
+    for (const e of read) {
+      expect(e.hash).toBe(chainHash(prev, e.seq, e.ts, e.kind, e.type, canonicalJson(e.payload)));
+      prev = e.hash;
+    }
     expect(j.get(100)?.hash).toBe(j.lastHash());
+  });
+
+  it('chains on from the tail of a journal written before it was opened', () => {
+    const file = fresh();
+    const inline = openJournal(file, { durability: 'batched' });
+    appendBatch(inline, 5);
+    const tail = inline.lastHash();
+    inline.close();
+    const j = openBehind(file);
+    expect(j.lastHash()).toBe(tail);
+    appendBatch(j, 5, 5);
+    j.close();
+    const r = openJournal(file, { durability: 'batched', readOnly: true });
+    opened.push(r);
+    expect(r.verify()).toMatchObject({ ok: true, events: 20 });
   });
 
   it('drops a batch that throws whole, and goes on from where the last good batch ended', () => {

@@ -1,9 +1,10 @@
-// Write-behind for 'batched' durability (backtests): the appending thread validates, encodes and hashes
-// every event as always, then hands each committed batch to a writer thread (write-behind-thread.cjs) that
-// inserts it into SQLite while the appending thread goes on deciding. SQLite's inserts, commits and the
-// sha256 of snapshots then cost the appending thread nothing (they were ~45% of a backtest on one core).
+// Write-behind for 'batched' durability (backtests): the appending thread validates and encodes every event
+// as always, then hands each batch to a writer thread (write-behind-thread.cjs) that chains the events'
+// hashes and inserts them into SQLite while the appending thread goes on deciding. SQLite's inserts and
+// commits, the chain's sha256 per event and the sha256 of snapshots then cost the appending thread nothing.
 //
-// What changes for the caller: `batch()` returns once the batch is queued, not written. `flush()` waits until
+// What changes for the caller: `batch()` returns once the batch is queued, not written; the events `append`
+// returns carry hash '' (PENDING_HASH) and `lastHash()` flushes first. `flush()` waits until
 // every queued batch is committed and throws the writer's first error; every read, snapshot load and `close`
 // flushes first. At most WRITE_BEHIND_BATCHES_IN_FLIGHT batches wait at a time (back-pressure). A write that
 // fails (disk full, a concurrent writer) poisons the journal: later batches are not written and the next call
@@ -24,6 +25,12 @@ export interface WriteBehindSql {
   /** insertSql[k] inserts k rows in one statement (index 0 unused, ''). */
   readonly insertSql: readonly string[];
   readonly columnsPerRow: number;
+  /**
+   * Column of the chain hash, which the writer computes (the appending thread queues null): sha256 of
+   * `${prevHash}\n${seq}\n${ts}\n${kind}\n${type}\n${payload}` (chainHash in @axiom/events), columns 0-5 being
+   * seq, ts, kind, type, caused_by, payload.
+   */
+  readonly hashColumn: number;
   /** Parameters: seq. Returns the state_hash of an existing snapshot at that seq. */
   readonly snapshotExistingSql: string;
   /** Parameters: seq, state_hash, state (UTF-8 bytes, stored as TEXT), created_at; a duplicate seq with the
@@ -57,12 +64,13 @@ export class WriteBehind {
   private failure: JournalWriteError | null = null;
   private closed = false;
 
-  constructor(private readonly path: string, sql: WriteBehindSql, busyTimeoutMs: number) {
+  /** `tailHash`: the hash of the journal's last event when the writer starts (its chain goes on from it). */
+  constructor(private readonly path: string, tailHash: string, sql: WriteBehindSql, busyTimeoutMs: number) {
     this.signals = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
     const channel = new MessageChannel();
     this.errors = channel.port1;
     this.worker = new Worker(join(__dirname, 'write-behind-thread.cjs'), {
-      workerData: { path, busyTimeoutMs, ...sql, signals: this.signals.buffer, errors: channel.port2 },
+      workerData: { path, busyTimeoutMs, tailHash, ...sql, signals: this.signals.buffer, errors: channel.port2 },
       transferList: [channel.port2],
       // The writer must not inherit the CLI's or jest's loaders: it is plain CommonJS.
       execArgv: [],
