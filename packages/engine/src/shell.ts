@@ -4,7 +4,7 @@
 // journaled, alone, with an `engine.halted` decision carrying the error, and trading stops.
 import type { AnyEvent, DecisionDraft, DecisionEvent, InputDraft, InputEvent, PayloadOf } from '@axiom/events';
 import type { Journal } from '@axiom/journal';
-import { canonicalJson, canonicalJsonCachedUtf8 } from '@axiom/events';
+import { canonicalJson, canonicalJsonCachedUtf8, type CanonicalPieceCache } from '@axiom/events';
 import { evolve, type EngineState } from '@axiom/projections';
 import type { Broker } from './broker';
 import { provisionalEnvelope, type DecideDeps } from './decide/context';
@@ -57,7 +57,7 @@ function describeError(err: unknown): string {
 export class Engine {
   private stateNow: EngineState;
   private deadline: number | null = null;
-  private readonly snapshotCache = new WeakMap<object, Buffer>();
+  private readonly snapshotCache: CanonicalPieceCache = new WeakMap();
   readonly recovery: Recovery;
 
   /** Open the engine on a journal: state is rebuilt from the latest snapshot + the tail (crash recovery). */
