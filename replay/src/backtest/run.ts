@@ -129,11 +129,15 @@ export function runBacktest(opts: BacktestOptions): BacktestResult {
       }
       opts.onProgress?.({ daysDone, daysTotal, bars, events });
     }
-    // Every batch is committed before the run reports its result.
+    // Every batch is committed before the run reports its result, and the journal is closed (its writer's
+    // last commits and checkpoint are part of the run's time).
     journal.flush();
     opts.onProgress?.({ daysDone: daysTotal, daysTotal, bars, events });
+    const lastSeq = journal.lastSeq();
+    const lastHash = journal.lastHash();
+    journal.close();
     return {
-      journalPath: opts.out, runId, lastSeq: journal.lastSeq(), lastHash: journal.lastHash(),
+      journalPath: opts.out, runId, lastSeq, lastHash,
       summary: stats.summary(engine.state), elapsedMs: performance.now() - started, events,
       heldOvernight: broker.heldOvernight().map((h) => ({ symbol: h.symbol, qty: h.qty, date: h.date })),
     };
