@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import {
-  CATALOG, CATALOG_VERSION, EventValidationError, GENESIS_HASH, isEventType, kindOf, sha256Text, validateDraft,
+  CATALOG, CATALOG_VERSION, EVENT_TYPES, EventValidationError, GENESIS_HASH, isEventType, kindOf, sha256Text, validateDraft,
   validatePayload, type AnyEvent, type DecisionDraft, type DecisionEvent, type EventKind, type EventType,
   type InputDraft, type InputEvent,
 } from '@axiom/events';
@@ -163,6 +163,11 @@ const SNAPSHOT_INSERT_SQL = 'INSERT INTO snapshots (seq, state_hash, state, crea
  * writer thread's snapshot inserts measured 558 -> ~110 ms for the 15 snapshots (111 MB) of a 500-symbol day.
  */
 const SNAPSHOT_INSERT_UTF8_SQL = 'INSERT INTO snapshots (seq, state_hash, state, created_at) VALUES (?, ?, CAST(? AS TEXT), ?) ON CONFLICT (seq) DO NOTHING';
+/**
+ * Values queued per row for the write-behind thread: ts, type, caused_by, payload, recorded_at, symbol,
+ * client_order_id. Fewer values to clone per row than the ten columns (~30% of the hand-off's structured clone).
+ */
+const QUEUED_COLUMNS = 7;
 /** Rows per INSERT on the writer thread, whose batches are ~1,000 inputs long. */
 const WRITE_BEHIND_ROWS_PER_STATEMENT = 32;
 /** A local copy: the hot loop then reads a constant, not a CommonJS export getter. */
@@ -227,7 +232,7 @@ class JournalImpl implements Journal {
         insertSql.push(`INSERT INTO events (${ROW_COLUMNS}, symbol, client_order_id) VALUES ${Array.from({ length: k }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
       }
       this.writer = new WriteBehind(path, this.tailHash, {
-        insertSql, columnsPerRow: 10, hashColumn: 6,
+        insertSql, columnsPerRow: 10, queuedPerRow: QUEUED_COLUMNS, kindOfType: Object.fromEntries(EVENT_TYPES.map((t) => [t, kindOf(t)])),
         snapshotExistingSql: SNAPSHOT_EXISTING_SQL, snapshotInsertSql: SNAPSHOT_INSERT_UTF8_SQL,
       }, BUSY_TIMEOUT_MS);
     }
@@ -450,8 +455,8 @@ class JournalImpl implements Journal {
     if (values.length === 0) this.queuedFirstSeq = (rows[0] as PreparedRow).event.seq;
     for (const r of rows) {
       const e = r.event;
-      // The hash column is the writer's to compute (null here).
-      values.push(e.seq, e.ts, e.kind, e.type, e.causedBy, r.payloadJson, null, e.recordedAt, r.symbol, r.clientOrderId);
+      // QUEUED_COLUMNS: the writer derives seq (firstSeq + row), kind (from the type) and the hash.
+      values.push(e.ts, e.type, e.causedBy, r.payloadJson, e.recordedAt, r.symbol, r.clientOrderId);
     }
     this.batchEvents += rows.length;
   }

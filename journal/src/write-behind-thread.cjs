@@ -67,7 +67,9 @@ try {
   const existingSnapshot = db.prepare(workerData.snapshotExistingSql).pluck();
   const insertSnapshot = db.prepare(workerData.snapshotInsertSql);
 
-  const hashColumn = /** @type {number} */ (workerData.hashColumn);
+  const queued = /** @type {number} */ (workerData.queuedPerRow);
+  /** @type {Record<string, string>} */
+  const kindOfType = workerData.kindOfType;
   /** The hash of the last row written (the chain goes on from it); the file's tail when the writer started. */
   let prevHash = /** @type {string} */ (workerData.tailHash);
   /** The last hash of the batch being written; it becomes prevHash once the batch commits. */
@@ -75,18 +77,35 @@ try {
   const txn = db.transaction((/** @type {any} */ batch) => {
     /** @type {unknown[]} */
     const values = batch.values;
-    const rows = values.length / columns;
+    const rows = values.length / queued;
+    if (!Number.isInteger(rows) || batch.firstSeq + rows - 1 !== batch.lastSeq && rows > 0) {
+      throw new Error(`a batch of ${values.length} values for seqs ${batch.firstSeq}..${batch.lastSeq} is not ${queued} per row`);
+    }
     let prev = prevHash;
     for (let start = 0; start < rows; start += perStatement) {
       const k = Math.min(perStatement, rows - start);
       const p = params[k];
-      const base = start * columns;
-      for (let i = 0; i < k * columns; i++) p[i] = values[base + i];
-      // The chain: each row's hash over the previous one (the same bytes as chainHash in @axiom/events).
       for (let r = 0; r < k; r++) {
+        const v = (start + r) * queued;
         const o = r * columns;
-        prev = sha256Hex(`${prev}\n${p[o]}\n${p[o + 1]}\n${p[o + 2]}\n${p[o + 3]}\n${p[o + 5]}`);
-        p[o + hashColumn] = prev;
+        const seq = batch.firstSeq + start + r;
+        const ts = values[v];
+        const type = /** @type {string} */ (values[v + 1]);
+        const kind = kindOfType[type];
+        if (kind === undefined) throw new Error(`seq ${seq}: ${type} is not a catalog type`);
+        const payload = values[v + 3];
+        // The chain: each row's hash over the previous one (the same bytes as chainHash in @axiom/events).
+        prev = sha256Hex(`${prev}\n${seq}\n${ts}\n${kind}\n${type}\n${payload}`);
+        p[o] = seq;
+        p[o + 1] = ts;
+        p[o + 2] = kind;
+        p[o + 3] = type;
+        p[o + 4] = values[v + 2];
+        p[o + 5] = payload;
+        p[o + 6] = prev;
+        p[o + 7] = values[v + 4];
+        p[o + 8] = values[v + 5];
+        p[o + 9] = values[v + 6];
       }
       inserts[k].run(p);
     }

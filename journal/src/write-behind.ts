@@ -26,11 +26,13 @@ export interface WriteBehindSql {
   readonly insertSql: readonly string[];
   readonly columnsPerRow: number;
   /**
-   * Column of the chain hash, which the writer computes (the appending thread queues null): sha256 of
-   * `${prevHash}\n${seq}\n${ts}\n${kind}\n${type}\n${payload}` (chainHash in @axiom/events), columns 0-5 being
-   * seq, ts, kind, type, caused_by, payload.
+   * Values queued per row: ts, type, caused_by, payload, recorded_at, symbol, client_order_id. The writer
+   * builds the ten columns: seq (firstSeq + row), kind (kindOfType), and the chain hash, sha256 of
+   * `${prevHash}\n${seq}\n${ts}\n${kind}\n${type}\n${payload}` (chainHash in @axiom/events).
    */
-  readonly hashColumn: number;
+  readonly queuedPerRow: number;
+  /** The catalog's kind of every event type. */
+  readonly kindOfType: Readonly<Record<string, string>>;
   /** Parameters: seq. Returns the state_hash of an existing snapshot at that seq. */
   readonly snapshotExistingSql: string;
   /** Parameters: seq, state_hash, state (UTF-8 bytes, stored as TEXT), created_at; a duplicate seq with the
@@ -51,7 +53,7 @@ export interface QueuedSnapshot {
 export interface QueuedBatch {
   readonly firstSeq: number;
   readonly lastSeq: number;
-  /** Rows flattened: columnsPerRow values per row, in seq order. */
+  /** Rows flattened: queuedPerRow values per row, in seq order. */
   readonly values: readonly unknown[];
   readonly snapshots: readonly QueuedSnapshot[];
 }

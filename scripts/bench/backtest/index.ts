@@ -4,47 +4,27 @@
 // the evolve-only replay rate (reducers alone) and a plain batched SQLite insert of the same rows into the
 // journal's own table (and, for reference, into a bare table without indexes).
 // Run: pnpm bench:backtest [--reps N] [--quick]
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { parseEngineConfig } from '@axiom/events';
 import { openJournal } from '@axiom/journal';
 import { evolve, initialEngineState } from '@axiom/projections';
-import { runBacktest, writeBarDay } from '@axiom/replay';
-import { mulberry32 } from '@axiom/events';
-import { generateDay } from '@axiom/replay/src/testing/generated-days';
+import { runBacktest } from '@axiom/replay';
+import { writeBacktestBenchData } from '../backtest-data';
+import { PLAIN_JOURNAL_COLUMNS, PLAIN_JOURNAL_TABLE_DDL } from '../plain-journal';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] ?? 0) || 3;
 const quick = args.includes('--quick');
 
-/** Deterministic PRNG (mulberry32) so every run benchmarks the same data. */
-const prng = mulberry32;
-
-function weekdays(from: string, count: number): string[] {
-  const out: string[] = [];
-  const d = new Date(`${from}T12:00:00Z`);
-  while (out.length < count) {
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) out.push(d.toISOString().slice(0, 10));
-    d.setUTCDate(d.getUTCDate() + 1);
-  }
-  return out;
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 interface Row { name: string; bars: number; events: number; backtestMs: number; replayMs: number; insertMs: number; bareMs: number }
 
-/** The journal's events table and indexes (journal/src/schema.ts), without its UPDATE/DELETE triggers. */
-const JOURNAL_TABLE_DDL = `
-CREATE TABLE events (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, kind TEXT NOT NULL, type TEXT NOT NULL,
-  caused_by INTEGER, payload TEXT NOT NULL, hash TEXT NOT NULL, recorded_at INTEGER NOT NULL, symbol TEXT,
-  client_order_id TEXT) STRICT;
-CREATE INDEX events_by_symbol ON events (symbol) WHERE symbol IS NOT NULL;
-CREATE INDEX events_by_client_order_id ON events (client_order_id) WHERE client_order_id IS NOT NULL;`;
-const JOURNAL_COLUMNS = 'seq, ts, kind, type, caused_by, payload, hash, recorded_at, symbol, client_order_id';
+const JOURNAL_TABLE_DDL = PLAIN_JOURNAL_TABLE_DDL;
+const JOURNAL_COLUMNS = PLAIN_JOURNAL_COLUMNS;
 const BARE_TABLE_DDL = 'CREATE TABLE events (seq INTEGER PRIMARY KEY, ts INTEGER, kind TEXT, type TEXT, payload TEXT)';
 
 /** Insert `rows` into a new WAL database (synchronous=NORMAL, as a backtest journal), 1,000 per transaction; ms. */
@@ -104,17 +84,11 @@ function measure(name: string, dir: string, work: string): Row {
 function main(): void {
   const work = mkdtempSync(join(tmpdir(), 'axiom-bench-backtest-'));
   try {
-    const rnd = prng(20261125);
     const dayDir = join(work, 'day500');
     const yearDir = join(work, 'year1');
-    mkdirSync(dayDir);
-    mkdirSync(yearDir);
-    const symbols = Array.from({ length: quick ? 50 : 500 }, (_, i) => `S${String(i).padStart(3, '0')}`);
-    writeBarDay(join(dayDir, '2025-03-12.parquet'), generateDay('2025-03-12', symbols, rnd, new Map()));
-    const prices = new Map<string, number>();
-    for (const day of weekdays('2025-01-06', quick ? 20 : 252)) writeBarDay(join(yearDir, `${day}.parquet`), generateDay(day, ['ONE'], rnd, prices));
-
-    const rows = [measure(`${symbols.length}-symbol day`, dayDir, work), measure(quick ? '1 symbol x 20 days' : '1 symbol x 252 days', yearDir, work)];
+    const symbolCount = quick ? 50 : 500;
+    writeBacktestBenchData(dayDir, yearDir, symbolCount, quick ? 20 : 252);
+    const rows = [measure(`${symbolCount}-symbol day`, dayDir, work), measure(quick ? '1 symbol x 20 days' : '1 symbol x 252 days', yearDir, work)];
     const cpu = cpus()[0]?.model ?? 'unknown CPU';
     console.log(`machine: ${cpu}, ${cpus().length} cores, Node ${process.version}, ${process.platform}/${process.arch}; medians of ${reps} runs`);
     console.log('| data | bars | events | backtest bars/s | backtest events/s | evolve-only replay events/s | plain batched insert, journal table, rows/s | backtest / that insert (events) | bare-table insert rows/s | backtest / replay (events) |');

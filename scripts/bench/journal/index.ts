@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openJournal, type Journal } from '../../../journal/src';
 import { barDraft, orderCreatedDraft, signalDraft } from '../../../journal/src/testing/fixtures';
+import { PLAIN_JOURNAL_COLUMNS, PLAIN_JOURNAL_TABLE_DDL } from '../plain-journal';
 import { REPO_ROOT } from '../paths';
 
 // better-sqlite3 is a dependency of @axiom/journal, not of the workspace root: load the same copy.
@@ -41,14 +42,9 @@ function rowsOf(i: number): Row[] {
   return out;
 }
 
-const PLAIN_DDL = `
-CREATE TABLE events (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, kind TEXT NOT NULL, type TEXT NOT NULL,
-  caused_by INTEGER, payload TEXT NOT NULL, hash TEXT NOT NULL, recorded_at INTEGER NOT NULL, symbol TEXT,
-  client_order_id TEXT) STRICT;
-CREATE INDEX events_by_symbol ON events (symbol) WHERE symbol IS NOT NULL;
-CREATE INDEX events_by_client_order_id ON events (client_order_id) WHERE client_order_id IS NOT NULL;`;
+const PLAIN_DDL = PLAIN_JOURNAL_TABLE_DDL;
 const FIXED_HASH = 'f'.repeat(64);
-const COLUMNS = 'seq, ts, kind, type, caused_by, payload, hash, recorded_at, symbol, client_order_id';
+const COLUMNS = PLAIN_JOURNAL_COLUMNS;
 
 /**
  * The plain-SQLite baseline: the same table and indexes, no triggers, no validation, no canonical form, no
