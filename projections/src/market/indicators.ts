@@ -13,7 +13,8 @@ import type { MarketBar, MarketConfig, MarketDay, MarketIndicators, SymbolMarket
 // getter call on the exporting module on every read, which measured ~20% of a bar's cost in these loops.
 const STORE_FIELDS = types.STORE_FIELDS;
 const STORE_LEAF_BARS = types.STORE_LEAF_BARS;
-const STORE_LEAF_SHIFT = types.STORE_LEAF_SHIFT;
+/** Offset of the last bar of a full leaf. */
+const LEAF_LAST = (STORE_LEAF_BARS - 1) * STORE_FIELDS;
 const F_CLOSE = store.F_CLOSE;
 const F_HIGH = store.F_HIGH;
 const F_LOW = store.F_LOW;
@@ -50,44 +51,52 @@ export function resetDay(n: SymbolMarket, date: string): void {
  * regular session's (after-hours prints do not move it). On a closed date every bar is "before the open".
  */
 export function foldBar(n: SymbolMarket, bar: MarketBar, day: MarketDay): void {
+  foldBarFields(n, bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume, bar.vwap, day);
+}
+
+/** foldBar for a bar given as numbers (the per-bar path reads them off the event, building no bar object). */
+export function foldBarFields(
+  n: SymbolMarket, ts: number, barOpen: number, high: number, low: number, barClose: number, volume: number,
+  vwap: number | null, day: MarketDay,
+): void {
   n.barsToday += 1;
-  const price = bar.vwap ?? (bar.high + bar.low + bar.close) / 3;
+  const price = vwap ?? (high + low + barClose) / 3;
   const open = day.openTs;
   const close = day.closeTs;
-  if (open !== null && close !== null && bar.ts >= open && bar.ts < close) {
+  if (open !== null && close !== null && ts >= open && ts < close) {
     if (!n.vwapAnchoredAtOpen) {
       n.vwapAnchoredAtOpen = true;
-      n.vwapAnchorTs = bar.ts;
+      n.vwapAnchorTs = ts;
       n.vwapPriceVolume = 0;
       n.vwapVolume = 0;
     }
-    n.vwapPriceVolume += price * bar.volume;
-    n.vwapVolume += bar.volume;
-    n.sessionHigh = n.sessionHigh === null ? bar.high : Math.max(n.sessionHigh, bar.high);
-    n.sessionLow = n.sessionLow === null ? bar.low : Math.min(n.sessionLow, bar.low);
-    if (n.firstRegularOpen === null) n.firstRegularOpen = bar.open;
-    n.lastRegularClose = bar.close;
-    n.lastRegularCloseTs = bar.ts;
-    if (day.openingRangeEndTs !== null && bar.ts < day.openingRangeEndTs) {
-      n.openingRangeHigh = n.openingRangeHigh === null ? bar.high : Math.max(n.openingRangeHigh, bar.high);
-      n.openingRangeLow = n.openingRangeLow === null ? bar.low : Math.min(n.openingRangeLow, bar.low);
+    n.vwapPriceVolume += price * volume;
+    n.vwapVolume += volume;
+    n.sessionHigh = n.sessionHigh === null ? high : Math.max(n.sessionHigh, high);
+    n.sessionLow = n.sessionLow === null ? low : Math.min(n.sessionLow, low);
+    if (n.firstRegularOpen === null) n.firstRegularOpen = barOpen;
+    n.lastRegularClose = barClose;
+    n.lastRegularCloseTs = ts;
+    if (day.openingRangeEndTs !== null && ts < day.openingRangeEndTs) {
+      n.openingRangeHigh = n.openingRangeHigh === null ? high : Math.max(n.openingRangeHigh, high);
+      n.openingRangeLow = n.openingRangeLow === null ? low : Math.min(n.openingRangeLow, low);
     }
-  } else if (open === null || bar.ts < open) {
-    if (n.vwapAnchorTs === null) n.vwapAnchorTs = bar.ts;
-    n.vwapPriceVolume += price * bar.volume;
-    n.vwapVolume += bar.volume;
+  } else if (open === null || ts < open) {
+    if (n.vwapAnchorTs === null) n.vwapAnchorTs = ts;
+    n.vwapPriceVolume += price * volume;
+    n.vwapVolume += volume;
   }
-  if (day.openingRangeEndTs !== null && bar.ts >= day.openingRangeEndTs) n.openingRangeComplete = true;
+  if (day.openingRangeEndTs !== null && ts >= day.openingRangeEndTs) n.openingRangeComplete = true;
 }
 
 /** The indicators of a record as of its latest bar. */
 export function computeIndicators(n: SymbolMarket, market: MarketConfig['market']): MarketIndicators {
-  // One backward pass over the last max(window) bars of the store: bar i is
-  // leaves[i >> STORE_LEAF_SHIFT][(i & mask) * STORE_FIELDS + field], so this reads two or three contiguous
-  // leaves. k = 0 is the latest bar.
+  // One backward pass over the last max(window) bars of the store, leaf by leaf: every leaf but the last is
+  // full, so the walk starts at the last bar of the last leaf and steps to the end of the previous leaf when
+  // it runs off the front of one (no per-bar shift and mask). k = 0 is the latest bar; every sum is taken in
+  // the same order as ever (k ascending), so the results are bit-for-bit the same.
   const leaves = n.store;
   const len = storeCount(leaves);
-  const mask = STORE_LEAF_BARS - 1;
   const s = market.slopeBars;
   const r = market.rangeBars;
   const w = market.volumeSpikeWindowBars;
@@ -104,10 +113,15 @@ export function computeIndicators(n: SymbolMarket, market: MarketConfig['market'
   let lo = Infinity;
   let sumVolume = 0;
   let lastVolume = 0;
+  let li = leaves.length - 1;
+  let leaf = leaves[li] as number[];
+  let o = depth > 0 ? leaf.length - STORE_FIELDS : 0;
   for (let k = 0; k < depth; k++) {
-    const i = len - 1 - k;
-    const leaf = leaves[i >> STORE_LEAF_SHIFT] as number[];
-    const o = (i & mask) * STORE_FIELDS;
+    if (o < 0) {
+      li -= 1;
+      leaf = leaves[li] as number[];
+      o = LEAF_LAST;
+    }
     if (k < s) {
       const y = leaf[o + F_CLOSE] as number;
       sumY += y;
@@ -121,6 +135,7 @@ export function computeIndicators(n: SymbolMarket, market: MarketConfig['market'
     }
     if (k === 0) lastVolume = leaf[o + F_VOLUME] as number;
     else if (k <= w) sumVolume += leaf[o + F_VOLUME] as number;
+    o -= STORE_FIELDS;
   }
 
   let slope: number | null = null;

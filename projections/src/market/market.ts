@@ -38,9 +38,11 @@ import type { MarketBar, MarketConfig, MarketDay, MarketState, SplitRecord, Symb
 
 // Module locals, not imported bindings, for everything on the per-bar path: CommonJS output (swc, tsx) reads
 // an imported binding through a getter call on every use, which measured ~20% of a bar's cost.
-const { computeIndicators, foldBar, resetDay, ringCapacity } = indicators;
-const { F_CLOSE, F_TS, storeAppend, storeBar, storeCount, storeField, storeFind, storeReplace, storeSplit, storeTrimFront } = store;
+const { computeIndicators, foldBar, foldBarFields, resetDay, ringCapacity } = indicators;
+const { F_CLOSE, F_TS, storeAppendTrim, storeBar, storeCount, storeField, storeFind, storeReplace, storeSplit, storeTrimFront } = store;
 const { DAY_STORE_BARS_MAX, SLOT_CHUNK, SLOT_INDEX_BUCKETS, SLOT_MASK, SLOT_SHIFT, SPLITS_KEPT_MAX } = types;
+
+type BarPayload = Envelope<'market.bar'>['payload'];
 
 const MS_PER_MINUTE = 60_000;
 
@@ -250,7 +252,8 @@ function refoldDay(n: SymbolMarket, day: MarketDay): void {
   for (let i = first; i < count; i++) foldBar(n, storeBar(n.store, i), day);
 }
 
-function applyBar(prev: SymbolMarket, bar: MarketBar, day: MarketDay, config: MarketConfig): SymbolMarket {
+/** The next record of a symbol after the bar `p` starting at `ts` (read off the event: no bar object). */
+function applyBar(prev: SymbolMarket, ts: number, p: BarPayload, day: MarketDay, config: MarketConfig): SymbolMarket {
   const n = cloneRecord(prev);
   if (n.tradingDay !== day.date) {
     // The first bar of a new day: yesterday's last regular close becomes the previous close.
@@ -260,13 +263,14 @@ function applyBar(prev: SymbolMarket, bar: MarketBar, day: MarketDay, config: Ma
     }
     resetDay(n, day.date);
   }
-  if (n.splits.length > 0) applyDueSplits(n, bar.ts);
-  foldBar(n, bar, day);
-  n.store = storeTrimFront(storeAppend(n.store, bar), storeKeep(n, config));
+  if (n.splits.length > 0) applyDueSplits(n, ts);
+  const close = p.close;
+  foldBarFields(n, ts, p.open, p.high, p.low, close, p.volume, p.vwap, day);
+  n.store = storeAppendTrim(n.store, storeKeep(n, config), ts, p.open, p.high, p.low, close, p.volume, p.vwap);
   // Past DAY_STORE_BARS_MAX bars in a day the oldest of them leave the store: the day can no longer be re-folded.
   if (n.dayStoreComplete && n.barsToday > DAY_STORE_BARS_MAX && storeCount(n.store) < n.barsToday) n.dayStoreComplete = false;
-  n.lastPrice = bar.close;
-  n.lastTs = bar.ts;
+  n.lastPrice = close;
+  n.lastTs = ts;
   n.indicators = computeIndicators(n, config.market);
   return Object.freeze(n);
 }
@@ -335,9 +339,8 @@ function onBar(state: MarketState, e: Envelope<'market.bar'>): MarketState {
     });
   }
   const day = dayAt(state, e.ts);
-  const bar: MarketBar = { ts: e.ts, open: p.open, high: p.high, low: p.low, close: p.close, volume: p.volume, vwap: p.vwap };
-  if (slot === undefined || prev === null) return commit(state, p.symbol, slot, applyBar(emptyRecord(p.symbol), bar, day, state.config), day);
-  return commitBar(state, slot, applyBar(prev, bar, day, state.config), day);
+  if (slot === undefined || prev === null) return commit(state, p.symbol, slot, applyBar(emptyRecord(p.symbol), e.ts, p, day, state.config), day);
+  return commitBar(state, slot, applyBar(prev, e.ts, p, day, state.config), day);
 }
 
 function onCorrection(state: MarketState, e: Envelope<'market.bar_correction'>): MarketState {

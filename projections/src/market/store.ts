@@ -50,24 +50,44 @@ export function storeBar(leaves: readonly number[][], i: number): MarketBar {
   };
 }
 
-/** A copy of the store with the bar appended (the caller keeps ts strictly increasing). */
-export function storeAppend(leaves: readonly number[][], bar: MarketBar): number[][] {
-  const last = leaves[leaves.length - 1];
-  const next = leaves.slice();
-  if (last === undefined || last.length >= LEAF_LEN) next.push([bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume, bar.vwap ?? 0]);
-  else {
-    // slice + push keeps the leaf a packed array of doubles; concat with many arguments was ~4 µs per bar.
-    const leaf = last.slice();
-    leaf.push(bar.ts, bar.open, bar.high, bar.low, bar.close, bar.volume, bar.vwap ?? 0);
-    next[next.length - 1] = leaf;
-  }
-  return next;
-}
-
 /** Drop whole leaves from the front while at least `keep` bars remain. */
 export function storeTrimFront(leaves: number[][], keep: number): number[][] {
   const drop = Math.floor((storeCount(leaves) - keep) / STORE_LEAF_BARS);
   return drop > 0 ? leaves.slice(drop) : leaves;
+}
+
+/**
+ * A copy of the store with a bar appended (given as numbers: the per-bar path builds no bar object; the caller
+ * keeps ts strictly increasing), then whole leaves dropped from the front while at least `keep` bars remain
+ * (as storeTrimFront), copying the leaf list once, past the dropped leaves.
+ *
+ * The leaf is still grown by slice + push, which leaves spare capacity in it. Measured and rejected in the
+ * 500-symbol day profile: `last.concat(tail)` (exact size, ~25% faster alone) falls off V8's fast path for
+ * the whole process once apache-arrow (the Parquet reader) defines Symbol.isConcatSpreadable: 9.5 µs a bar
+ * instead of 1.1 µs in bench-market.ts with that protector broken. `new Array(n)` filled by index (exact
+ * size) makes holey arrays of doubles: computeIndicators reading them took ~80 ms more over the day and
+ * evolveMarket ~60-100 ms more in all (interleaved runs of scripts/bench/profile, day).
+ */
+export function storeAppendTrim(
+  leaves: readonly number[][], keep: number,
+  ts: number, open: number, high: number, low: number, close: number, volume: number, vwap: number | null,
+): number[][] {
+  if (!(keep >= 1)) throw new Error(`storeAppendTrim: keep ${keep} < 1 would drop the leaf being appended to`);
+  const count = leaves.length;
+  const last = leaves[count - 1];
+  const bars = last === undefined ? 1 : (count - 1) * STORE_LEAF_BARS + last.length / STORE_FIELDS + 1;
+  const drop = Math.floor((bars - keep) / STORE_LEAF_BARS);
+  // The last leaf is never dropped (keep >= 1 and every leaf before it is full), so it stays last.
+  const next = drop > 0 ? leaves.slice(drop) : leaves.slice();
+  if (last === undefined || last.length >= LEAF_LEN) {
+    next.push([ts, open, high, low, close, volume, vwap ?? 0]);
+  } else {
+    // slice + push keeps the leaf a packed array of doubles; concat with many arguments was ~4 µs per bar.
+    const leaf = last.slice();
+    leaf.push(ts, open, high, low, close, volume, vwap ?? 0);
+    next[next.length - 1] = leaf;
+  }
+  return next;
 }
 
 /** Index of the bar starting at ts, or -1. */
