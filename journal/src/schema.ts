@@ -31,9 +31,6 @@ CREATE TABLE events (
   client_order_id TEXT
 ) STRICT;
 
-CREATE INDEX events_by_symbol ON events (symbol) WHERE symbol IS NOT NULL;
-CREATE INDEX events_by_client_order_id ON events (client_order_id) WHERE client_order_id IS NOT NULL;
-
 -- The journal is append-only. These triggers stop accidents (a stray UPDATE or DELETE from any connection);
 -- they do not stop someone who drops them: the hash chain makes that evident (verify).
 -- Not covered here, on purpose: INSERT OR REPLACE deletes the old row without firing delete triggers
@@ -54,6 +51,20 @@ CREATE TABLE snapshots (
 ) STRICT;
 `;
 
+/**
+ * The events table's indexes (the audit filters by symbol and by client order id). Created with the schema,
+ * and again (IF NOT EXISTS) whenever a writable journal opens or a write-behind writer closes: a fresh
+ * backtest journal builds them once at the end, from all its rows (see journal.ts, deferred indexes).
+ */
+export const EVENT_INDEXES_DDL = `
+CREATE INDEX IF NOT EXISTS events_by_symbol ON events (symbol) WHERE symbol IS NOT NULL;
+CREATE INDEX IF NOT EXISTS events_by_client_order_id ON events (client_order_id) WHERE client_order_id IS NOT NULL;`;
+
+/** Drop the events table's indexes (a fresh write-behind journal builds them when its writer closes). */
+export const EVENT_INDEXES_DROP_DDL = `
+DROP INDEX IF EXISTS events_by_symbol;
+DROP INDEX IF EXISTS events_by_client_order_id;`;
+
 export interface MetaRecord {
   readonly formatVersion: number;
   /** The newest event catalog that has written to this file. */
@@ -67,6 +78,7 @@ export interface MetaRecord {
 export function initializeSchema(db: Database.Database, meta: MetaRecord): void {
   db.transaction(() => {
     db.exec(DDL);
+    db.exec(EVENT_INDEXES_DDL);
     const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
     put.run('format', FORMAT_NAME);
     put.run('format_version', String(meta.formatVersion));

@@ -141,6 +141,13 @@ parentPort?.on('message', (/** @type {any} */ msg) => {
     }
     finished();
   } else if (msg.type === 'close') {
+    // The indexes a fresh journal deferred (journal.ts), built once from all its rows; IF NOT EXISTS, so a
+    // journal that had them is untouched. Even after a failed batch: they index what was written.
+    try {
+      db?.exec(workerData.indexesSql);
+    } catch (e) {
+      fail(e, 'building the indexes');
+    }
     try {
       db?.close();
     } catch (e) {

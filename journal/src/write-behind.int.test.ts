@@ -92,6 +92,44 @@ describe('write-behind journal', () => {
     expect(j.get(100)?.hash).toBe(j.lastHash());
   });
 
+  it('builds the indexes of a fresh journal once, when its writer closes; filtered reads agree either way', () => {
+    const file = fresh();
+    const indexes = () => {
+      const raw = new Database(file, { readonly: true });
+      try {
+        return (raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name").pluck().all() as string[]);
+      } finally {
+        raw.close();
+      }
+    };
+    const j = openBehind(file);
+    appendBatch(j, 40);
+    j.flush();
+    expect(indexes()).toEqual([]); // deferred while the backtest writes
+    const bySymbolBefore = [...j.read({ symbol: 'SPY' })].map((e) => e.seq);
+    j.close();
+    expect(indexes()).toEqual(['events_by_client_order_id', 'events_by_symbol']);
+    const r = openJournal(file, { durability: 'batched', readOnly: true });
+    opened.push(r);
+    expect(bySymbolBefore.length).toBeGreaterThan(0);
+    expect([...r.read({ symbol: 'SPY' })].map((e) => e.seq)).toEqual(bySymbolBefore);
+  });
+
+  it('gives a journal a crash left without its indexes them back at the next writable open', () => {
+    const file = fresh();
+    const j = openJournal(file, { durability: 'batched' });
+    appendBatch(j, 5);
+    j.close();
+    const raw = new Database(file);
+    raw.exec('DROP INDEX events_by_symbol; DROP INDEX events_by_client_order_id;'); // what a killed backtest leaves
+    raw.close();
+    openJournal(file, { durability: 'batched' }).close();
+    const check = new Database(file, { readonly: true });
+    const names = check.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' ORDER BY name").pluck().all();
+    check.close();
+    expect(names).toEqual(['events_by_client_order_id', 'events_by_symbol']);
+  });
+
   it('chains on from the tail of a journal written before it was opened', () => {
     const file = fresh();
     const inline = openJournal(file, { durability: 'batched' });

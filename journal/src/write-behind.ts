@@ -33,6 +33,8 @@ export interface WriteBehindSql {
   readonly queuedPerRow: number;
   /** The catalog's kind of every event type. */
   readonly kindOfType: Readonly<Record<string, string>>;
+  /** Run when the writer closes: creates the events table's indexes if missing (a deferred-index journal). */
+  readonly indexesSql: string;
   /** Parameters: seq. Returns the state_hash of an existing snapshot at that seq. */
   readonly snapshotExistingSql: string;
   /** Parameters: seq, state_hash, state (UTF-8 bytes, stored as TEXT), created_at; a duplicate seq with the
