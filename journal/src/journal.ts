@@ -18,7 +18,7 @@ import {
   READ_STATEMENTS_CACHED_MAX, STATE_HASH_PATTERN,
 } from './limits';
 import {
-  EVENT_INDEXES_DDL, EVENT_INDEXES_DROP_DDL, FORMAT_VERSION, initializeSchema, isEmptyDatabase, readMeta, writeCatalogVersion, type MetaRecord,
+  EVENT_INDEXES_DDL, FORMAT_VERSION, initializeSchema, isEmptyDatabase, readMeta, writeCatalogVersion, type MetaRecord,
 } from './schema';
 import { verifyJournal, type VerifyOptions, type VerifyResult } from './verify';
 import { WriteBehind, type QueuedSnapshot } from './write-behind';
@@ -265,19 +265,19 @@ class JournalImpl implements Journal {
 
     const db = new Database(path, { readonly: readOnly, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
     try {
-      const meta = JournalImpl.prepareFile(db, path, readOnly, created);
+      // Deferred indexes: a fresh write-behind journal (a backtest) has its rows indexed once, by its writer when
+      // it closes, from all of them: built row by row instead, the symbol index's b-tree took ~0.8 s of the
+      // writer's time for a 500-symbol day (195,000 bar rows landing in 500 places, every leaf page written to
+      // the WAL again at every commit).
+      const deferIndexes = options.writeBehind === true && created;
+      const meta = JournalImpl.prepareFile(db, path, readOnly, created, deferIndexes);
       JournalImpl.setPragmas(db, path, readOnly, durability);
       if (options.writeBehind === true && (readOnly || durability !== 'batched')) {
         throw new TypeError(`openJournal: writeBehind needs a writable journal with durability 'batched'`);
       }
-      if (!readOnly) {
-        // Deferred indexes: a fresh write-behind journal (a backtest) has its rows indexed once, by its writer
-        // when it closes, from all of them: built row by row instead, the symbol index's b-tree took ~0.8 s of
-        // the writer's time for a 500-symbol day (195,000 bar rows landing in 500 places, every leaf page
-        // written to the WAL again at every commit). A journal that a crash left without them gets them back
-        // here, at its next writable open; until then its filtered reads scan (same results, slower).
-        db.exec(options.writeBehind === true && created ? EVENT_INDEXES_DROP_DDL : EVENT_INDEXES_DDL);
-      }
+      // A journal that a crash left without its deferred indexes gets them back at its next writable open; until
+      // then its filtered reads scan (same results, slower).
+      if (!readOnly && !deferIndexes) db.exec(EVENT_INDEXES_DDL);
       return new JournalImpl(db, path, durability, readOnly, meta, options.writeBehind === true);
     } catch (e) {
       db.close();
@@ -286,7 +286,7 @@ class JournalImpl implements Journal {
   }
 
   /** Recognize (or, for a new or empty file, initialize) the journal; check its versions. */
-  private static prepareFile(db: Database.Database, path: string, readOnly: boolean, created: boolean): MetaRecord {
+  private static prepareFile(db: Database.Database, path: string, readOnly: boolean, created: boolean, deferIndexes: boolean): MetaRecord {
     let metaOrWhy: MetaRecord | string;
     try {
       if (!readOnly && (created || isEmptyDatabase(db))) {
@@ -295,7 +295,7 @@ class JournalImpl implements Journal {
           catalogVersion: CATALOG_VERSION,
           journalId: randomUUID(),
           createdAt: new Date().toISOString(),
-        });
+        }, { indexes: !deferIndexes });
       }
       metaOrWhy = readMeta(db);
     } catch (e) {
@@ -383,9 +383,6 @@ class JournalImpl implements Journal {
       this.tailSeq = lastRow.event.seq;
       this.tailHash = PENDING_HASH;
       if (!this.inBatch) this.postQueued();
-      const decisionEvents: DecisionEvent[] = new Array(rows.length - 1);
-      for (let i = 1; i < rows.length; i++) decisionEvents[i - 1] = (rows[i] as PreparedRow).event as DecisionEvent;
-      return { input: inputRow.event as InputEvent, decisions: decisionEvents };
     } else if (this.inBatch) {
       try {
         this.insertRows(rows);

@@ -60,11 +60,6 @@ export const EVENT_INDEXES_DDL = `
 CREATE INDEX IF NOT EXISTS events_by_symbol ON events (symbol) WHERE symbol IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_by_client_order_id ON events (client_order_id) WHERE client_order_id IS NOT NULL;`;
 
-/** Drop the events table's indexes (a fresh write-behind journal builds them when its writer closes). */
-export const EVENT_INDEXES_DROP_DDL = `
-DROP INDEX IF EXISTS events_by_symbol;
-DROP INDEX IF EXISTS events_by_client_order_id;`;
-
 export interface MetaRecord {
   readonly formatVersion: number;
   /** The newest event catalog that has written to this file. */
@@ -75,10 +70,10 @@ export interface MetaRecord {
 }
 
 /** Create every table of a new journal in one transaction (a crash leaves an empty database, re-initialized on next open). */
-export function initializeSchema(db: Database.Database, meta: MetaRecord): void {
+export function initializeSchema(db: Database.Database, meta: MetaRecord, options: { indexes: boolean } = { indexes: true }): void {
   db.transaction(() => {
     db.exec(DDL);
-    db.exec(EVENT_INDEXES_DDL);
+    if (options.indexes) db.exec(EVENT_INDEXES_DDL);
     const put = db.prepare('INSERT INTO meta (key, value) VALUES (?, ?)');
     put.run('format', FORMAT_NAME);
     put.run('format_version', String(meta.formatVersion));

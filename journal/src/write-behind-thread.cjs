@@ -78,7 +78,7 @@ try {
     /** @type {unknown[]} */
     const values = batch.values;
     const rows = values.length / queued;
-    if (!Number.isInteger(rows) || batch.firstSeq + rows - 1 !== batch.lastSeq && rows > 0) {
+    if (!Number.isInteger(rows) || (rows > 0 && batch.firstSeq + rows - 1 !== batch.lastSeq)) {
       throw new Error(`a batch of ${values.length} values for seqs ${batch.firstSeq}..${batch.lastSeq} is not ${queued} per row`);
     }
     let prev = prevHash;

@@ -23,8 +23,6 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 interface Row { name: string; bars: number; events: number; backtestMs: number; replayMs: number; insertMs: number; bareMs: number }
 
-const JOURNAL_TABLE_DDL = PLAIN_JOURNAL_TABLE_DDL;
-const JOURNAL_COLUMNS = PLAIN_JOURNAL_COLUMNS;
 const BARE_TABLE_DDL = 'CREATE TABLE events (seq INTEGER PRIMARY KEY, ts INTEGER, kind TEXT, type TEXT, payload TEXT)';
 
 /** Insert `rows` into a new WAL database (synchronous=NORMAL, as a backtest journal), 1,000 per transaction; ms. */
@@ -67,14 +65,14 @@ function measure(name: string, dir: string, work: string): Row {
     j.close();
     // The same rows as stored (all ten columns), for the plain-insert baselines.
     const src = new Database(out, { readonly: true });
-    const rows = src.prepare(`SELECT ${JOURNAL_COLUMNS} FROM events ORDER BY seq`).raw().all() as unknown[][];
+    const rows = src.prepare(`SELECT ${PLAIN_JOURNAL_COLUMNS} FROM events ORDER BY seq`).raw().all() as unknown[][];
     src.close();
 
     // Baseline 2: plain batched insert of the same rows into the journal's own table (same columns, STRICT,
     // the two indexes), 1,000 rows per transaction, one prepared single-row INSERT: what SQLite alone costs
     // for this journal, with no validation, canonical encoding, hashing or deciding. The issue's ratio is
     // against this one.
-    ins.push(plainInsert(join(work, `${name}-${r}.plain.sqlite`), JOURNAL_TABLE_DDL, JOURNAL_COLUMNS, rows));
+    ins.push(plainInsert(join(work, `${name}-${r}.plain.sqlite`), PLAIN_JOURNAL_TABLE_DDL, PLAIN_JOURNAL_COLUMNS, rows));
     // Baseline 3 (reference only): a bare table without indexes or STRICT, five columns.
     bare.push(plainInsert(join(work, `${name}-${r}.bare.sqlite`), BARE_TABLE_DDL, 'seq, ts, kind, type, payload', rows.map((x) => [x[0], x[1], x[2], x[3], x[5]])));
   }

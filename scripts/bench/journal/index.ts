@@ -42,9 +42,7 @@ function rowsOf(i: number): Row[] {
   return out;
 }
 
-const PLAIN_DDL = PLAIN_JOURNAL_TABLE_DDL;
 const FIXED_HASH = 'f'.repeat(64);
-const COLUMNS = PLAIN_JOURNAL_COLUMNS;
 
 /**
  * The plain-SQLite baseline: the same table and indexes, no triggers, no validation, no canonical form, no
@@ -55,9 +53,9 @@ function openPlain(file: string, synchronous: 'FULL' | 'NORMAL', rowsPerStatemen
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${synchronous}`);
-  db.exec(PLAIN_DDL);
-  const one = db.prepare(`INSERT INTO events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const three = db.prepare(`INSERT INTO events (${COLUMNS}) VALUES ${Array(3).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+  db.exec(PLAIN_JOURNAL_TABLE_DDL);
+  const one = db.prepare(`INSERT INTO events (${PLAIN_JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const three = db.prepare(`INSERT INTO events (${PLAIN_JOURNAL_COLUMNS}) VALUES ${Array(3).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
   let seq = 0;
   const insertRows = (rows: Row[]) => {
     const now = Date.now();
@@ -208,7 +206,7 @@ function readJournalRate(file: string, validate: boolean): Sample {
 
 function readPlainRate(file: string): Sample {
   const db = new Database(file, { readonly: true });
-  const stmt = db.prepare(`SELECT ${COLUMNS} FROM events ORDER BY seq`);
+  const stmt = db.prepare(`SELECT ${PLAIN_JOURNAL_COLUMNS} FROM events ORDER BY seq`);
   let n = 0;
   const t = timed(() => {
     for (const row of stmt.iterate() as IterableIterator<{ payload: string }>) {
