@@ -505,6 +505,65 @@ describe('verify and lifecycle', () => {
   });
 });
 
+describe('readChecked', () => {
+  /** A journal of bars, each input with one decision every third bar. */
+  function filled(n: number): Journal {
+    const { j } = openNew('batched');
+    j.batch(() => {
+      for (let i = 0; i < n; i++) j.append(barDraft(i), i % 3 === 0 ? [signalDraft(i)] : []);
+    });
+    return j;
+  }
+
+  it('yields exactly what read() does, from the start or continuing the chain from any seq', () => {
+    const j = filled(30);
+    const last = j.lastSeq();
+    expect([...j.readChecked()]).toEqual([...j.read()]);
+    for (const fromSeq of [2, 5, last]) {
+      const rows = j.readChecked({ fromSeq, toSeq: last });
+      expect([...rows]).toEqual([...j.read({ fromSeq })]);
+      expect(rows.bad).toBeNull();
+      expect(rows.startHash).toBe(j.get(fromSeq - 1)!.hash);
+      expect([rows.lastSeq, rows.lastHash]).toEqual([last, j.lastHash()]);
+    }
+    const part = j.readChecked({ fromSeq: 4, toSeq: 9 });
+    expect([...part].map((e) => e.seq)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(part.checked).toBe(6);
+  });
+
+  it('stops at the first bad row without yielding it, and names it as verify does', () => {
+    const { j, file } = openNew('batched');
+    j.batch(() => {
+      for (let i = 0; i < 10; i++) j.append(barDraft(i), []);
+    });
+    j.close();
+    const db = raw(file);
+    db.exec('DROP TRIGGER events_no_update');
+    db.prepare('UPDATE events SET hash = ? WHERE seq = 7').run('0'.repeat(64));
+    db.close();
+    const r = openJournal(file, { durability: 'batched', readOnly: true });
+    open.push(r);
+    const rows = r.readChecked({ fromSeq: 3 });
+    expect([...rows].map((e) => e.seq)).toEqual([3, 4, 5, 6]);
+    const whole = r.verify();
+    if (whole.ok) throw new Error('verify passed a journal with an altered hash');
+    expect(rows.bad).toEqual(whole.firstBad);
+    expect(rows.bad).toMatchObject({ seq: 7, problem: 'hash_mismatch' });
+    // A walk from seq 8 continues from row 7's stored (altered) hash, which row 8 was not chained to.
+    const after = r.readChecked({ fromSeq: 8 });
+    expect([...after]).toEqual([]);
+    expect(after.startHash).toBe('0'.repeat(64));
+    expect(after.bad).toMatchObject({ seq: 8, problem: 'hash_mismatch' });
+  });
+
+  it('cannot continue a chain from a row that is not there', () => {
+    const j = filled(3);
+    const rows = j.readChecked({ fromSeq: j.lastSeq() + 5 });
+    expect([...rows]).toEqual([]);
+    expect(rows.bad).toMatchObject({ seq: j.lastSeq() + 4, problem: 'gap' });
+  });
+});
+
 describe('append / read / verify against a model (property)', () => {
   // A random stream of appends, some with an invalid event planted among valid ones. The journal must equal
   // a model that keeps only the fully valid appends; fast-check prints the seed on failure (FC_SEED).

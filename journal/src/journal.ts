@@ -20,7 +20,7 @@ import {
 import {
   EVENT_INDEXES_DDL, FORMAT_VERSION, initializeSchema, isEmptyDatabase, readMeta, writeCatalogVersion, type MetaRecord,
 } from './schema';
-import { verifyJournal, type VerifyOptions, type VerifyResult } from './verify';
+import { CheckedRows, verifyJournal, type VerifyOptions, type VerifyResult } from './verify';
 import { WriteBehind, type QueuedSnapshot } from './write-behind';
 import { readAhead } from './read-ahead';
 
@@ -139,6 +139,12 @@ export interface Journal {
   listSnapshots(): SnapshotInfo[];
   /** Walk the whole chain (constant memory) and report the first bad seq. Never repairs. */
   verify(options?: VerifyOptions): VerifyResult;
+  /**
+   * The rows fromSeq..toSeq checked as `verify` checks them, yielded as events once they pass, continuing the
+   * chain from the stored row before fromSeq (taken as proven); the walk ends at the first bad row and names
+   * it in `bad` (verify.ts: CheckedRows). For a caller that uses the rows it checks (`replay --verify`).
+   */
+  readChecked(range?: { readonly fromSeq?: number; readonly toSeq?: number }): CheckedRows;
   info(): JournalInfo;
   close(): void;
 }
@@ -700,6 +706,14 @@ class JournalImpl implements Journal {
     this.assertOpen();
     this.writer?.flush();
     return verifyJournal(this.db, options);
+  }
+
+  readChecked(range: { readonly fromSeq?: number; readonly toSeq?: number } = {}): CheckedRows {
+    this.assertOpen();
+    this.writer?.flush();
+    if (range.fromSeq !== undefined) assertSeqArg('fromSeq', range.fromSeq);
+    if (range.toSeq !== undefined) assertSeqArg('toSeq', range.toSeq, 0);
+    return new CheckedRows(this.db, range);
   }
 
   info(): JournalInfo {

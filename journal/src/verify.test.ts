@@ -1,5 +1,7 @@
 import { GENESIS_HASH, canonicalJson, chainHash, kindOf, type AnyDraft } from '@axiom/events';
-import { checkRow, type ChainPosition, type StoredRow, type VerifyProblem } from './verify';
+import fc from 'fast-check';
+import { jsonishValue } from '@axiom/events/src/testing/arbitraries';
+import { checkRow, isCanonicalText, type ChainPosition, type StoredRow, type VerifyProblem } from './verify';
 import { barDraft, orderCreatedDraft, signalDraft } from './testing/fixtures';
 
 // checkRow is verify's decision table. Each case below breaks exactly one rule of a valid row and must be
@@ -73,5 +75,47 @@ describe('checkRow (verify decision table)', () => {
   it('checks signals too (a decision type with a symbol)', () => {
     const s = storedRow(signalDraft(1), 8, 7, input.hash);
     expect(checkRow(s, atDecision)).toBeNull();
+  });
+});
+
+// The canonical-form rule takes a native shortcut (JSON.stringify's text with every object's keys in sorted
+// order) before the canonical encoder; its verdict must be the encoder's on any JSON text: canonical ones,
+// insertion-ordered ones (integer-like keys, which JSON.parse enumerates first), spaced ones, other number
+// spellings. fast-check prints the seed of any failure (FC_SEED reproduces it).
+describe('the canonical-form rule', () => {
+  const keys = fc.constantFrom('a', 'b', 'B', 'é', '1', '2', '10', '01', '-1', '');
+  const values = jsonishValue(keys, 4).filter((v) => {
+    try {
+      canonicalJson(v);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  const spellings = (v: unknown): string[] => {
+    const c = canonicalJson(v);
+    return [c, JSON.stringify(v), JSON.stringify(v, null, 1), c.replace(/(\d)([,\]}])/, '$1.0$2'), c.replace(/(\d)([,\]}])/, '$1e0$2'), c.replace(':0', ':-0')];
+  };
+
+  it('agrees with encoding canonically (property)', () => {
+    fc.assert(fc.property(values, (v) => {
+      for (const text of spellings(v)) {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(text);
+        } catch {
+          continue; // a respelling that is not JSON (5e-324.0): nothing to judge
+        }
+        expect(isCanonicalText(parsed, text)).toBe(canonicalJson(parsed) === text);
+      }
+    }), { numRuns: 2_000 });
+  });
+
+  it('refuses what the shortcut alone would pass: integer-like keys out of code-unit order', () => {
+    const text = '{"10":1,"9":2}';
+    expect(isCanonicalText(JSON.parse(text), text)).toBe(true);
+    const stringified = JSON.stringify(JSON.parse(text));
+    expect(stringified).toBe('{"9":2,"10":1}');
+    expect(isCanonicalText(JSON.parse(stringified), stringified)).toBe(false);
   });
 });

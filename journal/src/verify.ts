@@ -16,7 +16,7 @@
 // bad_caused_by rule pins down instead. Removing rows from the end is not detectable from the file alone:
 // compare lastSeq/lastHash with a hash recorded elsewhere (the EOD seal).
 import type Database from 'better-sqlite3';
-import { CATALOG, GENESIS_HASH, isEventType, validatePayload, type EventKind } from '@axiom/events';
+import { CATALOG, GENESIS_HASH, isEventType, validatePayload, type AnyEvent, type EventKind } from '@axiom/events';
 import { chainHashFast, encodeCanonical } from './encode';
 import { VERIFY_PROGRESS_EVERY_EVENTS } from './limits';
 
@@ -65,101 +65,219 @@ export interface RowProblem {
 
 /** Apply the decision table above to one row. Pure. */
 export function checkRow(row: StoredRow, at: ChainPosition): RowProblem | null {
-  if (row.seq !== at.expectedSeq) {
+  return checkRowParsed(row, at, { payload: undefined });
+}
+
+/**
+ * checkRow, handing a good row's parsed payload back in `parsed.payload` (for a caller that uses the rows it
+ * checks: `replay --verify` re-runs them), so the payload is parsed once.
+ */
+export function checkRowParsed(row: StoredRow, at: ChainPosition, parsed: { payload: unknown }): RowProblem | null {
+  return checkColumns(row.seq, row.ts, row.kind, row.type, row.causedBy, row.payload, row.hash, row.symbol, row.clientOrderId, at, parsed);
+}
+
+/** checkRowParsed over the columns themselves (the walk's hot path builds no row object). */
+function checkColumns(
+  seq: number, ts: number, kindColumn: string, type: string, causedBy: number | null, payloadText: string, hash: string,
+  symbolColumn: string | null, clientOrderIdColumn: string | null, at: ChainPosition, parsed: { payload: unknown },
+): RowProblem | null {
+  if (seq !== at.expectedSeq) {
     return {
       seq: at.expectedSeq,
       problem: 'gap',
-      detail: row.seq > at.expectedSeq
-        ? `seq ${at.expectedSeq} is missing: the next row is seq ${row.seq}`
-        : `seq ${row.seq} appears where seq ${at.expectedSeq} was expected`,
+      detail: seq > at.expectedSeq
+        ? `seq ${at.expectedSeq} is missing: the next row is seq ${seq}`
+        : `seq ${seq} appears where seq ${at.expectedSeq} was expected`,
     };
   }
-  const computed = chainHashFast(at.prevHash, row.seq, row.ts, row.kind as EventKind, row.type, row.payload);
-  if (computed !== row.hash) {
+  const computed = chainHashFast(at.prevHash, seq, ts, kindColumn as EventKind, type, payloadText);
+  if (computed !== hash) {
     return {
-      seq: row.seq,
+      seq,
       problem: 'hash_mismatch',
-      detail: `stored hash ${short(row.hash)} is not the chain hash ${short(computed)} of this row: the row or the previous hash was altered`,
+      detail: `stored hash ${short(hash)} is not the chain hash ${short(computed)} of this row: the row or the previous hash was altered`,
     };
   }
-  if (!isEventType(row.type)) {
-    return { seq: row.seq, problem: 'unknown_type', detail: `${JSON.stringify(row.type)} is not a known event type` };
+  if (!isEventType(type)) {
+    return { seq, problem: 'unknown_type', detail: `${JSON.stringify(type)} is not a known event type` };
   }
-  const kind = CATALOG[row.type].kind;
-  if (row.kind !== kind) {
-    return { seq: row.seq, problem: 'bad_kind', detail: `${row.type} is stored as kind ${JSON.stringify(row.kind)}; the catalog says ${kind}` };
+  const kind = CATALOG[type].kind;
+  if (kindColumn !== kind) {
+    return { seq, problem: 'bad_kind', detail: `${type} is stored as kind ${JSON.stringify(kindColumn)}; the catalog says ${kind}` };
   }
-  if (kind === 'input' && row.causedBy !== null) {
-    return { seq: row.seq, problem: 'bad_caused_by', detail: `input ${row.type} has causedBy ${row.causedBy}; inputs have none` };
+  if (kind === 'input' && causedBy !== null) {
+    return { seq, problem: 'bad_caused_by', detail: `input ${type} has causedBy ${causedBy}; inputs have none` };
   }
-  if (kind === 'decision' && row.causedBy !== at.lastInputSeq) {
+  if (kind === 'decision' && causedBy !== at.lastInputSeq) {
     return {
-      seq: row.seq,
+      seq,
       problem: 'bad_caused_by',
       detail: at.lastInputSeq === null
-        ? `decision ${row.type} comes before any input`
-        : `decision ${row.type} has causedBy ${String(row.causedBy)}, but the input of its transaction is seq ${at.lastInputSeq}`,
+        ? `decision ${type} comes before any input`
+        : `decision ${type} has causedBy ${String(causedBy)}, but the input of its transaction is seq ${at.lastInputSeq}`,
     };
   }
   let payload: unknown;
   try {
-    payload = JSON.parse(row.payload);
+    payload = JSON.parse(payloadText);
   } catch (e) {
-    return { seq: row.seq, problem: 'schema', detail: `payload is not JSON (${(e as Error).message})` };
+    return { seq, problem: 'schema', detail: `payload is not JSON (${(e as Error).message})` };
   }
-  const v = validatePayload(row.type, payload);
-  if (!v.ok) return { seq: row.seq, problem: 'schema', detail: v.error.message };
-  if (encodeCanonical(payload) !== row.payload) {
-    return { seq: row.seq, problem: 'schema', detail: 'payload is not in canonical JSON form' };
+  const v = validatePayload(type, payload);
+  if (!v.ok) return { seq, problem: 'schema', detail: v.error.message };
+  if (!isCanonicalText(payload, payloadText)) {
+    return { seq, problem: 'schema', detail: 'payload is not in canonical JSON form' };
   }
   const p = payload as Record<string, unknown>;
   const symbol = typeof p.symbol === 'string' ? p.symbol : null;
-  if (row.symbol !== symbol) {
-    return { seq: row.seq, problem: 'schema', detail: `symbol column ${JSON.stringify(row.symbol)} does not match payload.symbol ${JSON.stringify(symbol)}` };
+  if (symbolColumn !== symbol) {
+    return { seq, problem: 'schema', detail: `symbol column ${JSON.stringify(symbolColumn)} does not match payload.symbol ${JSON.stringify(symbol)}` };
   }
   const clientOrderId = typeof p.clientOrderId === 'string' ? p.clientOrderId : null;
-  if (row.clientOrderId !== clientOrderId) {
+  if (clientOrderIdColumn !== clientOrderId) {
     return {
-      seq: row.seq,
+      seq,
       problem: 'schema',
-      detail: `client_order_id column ${JSON.stringify(row.clientOrderId)} does not match payload.clientOrderId ${JSON.stringify(clientOrderId)}`,
+      detail: `client_order_id column ${JSON.stringify(clientOrderIdColumn)} does not match payload.clientOrderId ${JSON.stringify(clientOrderId)}`,
     };
   }
+  parsed.payload = payload;
   return null;
 }
 
-type Row = [number, number, string, string, number | null, string, string, string | null, string | null];
+/**
+ * Whether `text` (which parsed to `value`) is the canonical JSON of `value`. Canonical JSON is JSON.stringify's
+ * form with every object's keys sorted, so a text JSON.stringify gives back unchanged from a value whose keys
+ * are all in sorted order is canonical; that native check is ~2x cheaper than encoding canonically. Anything
+ * else (integer-like keys, which JSON.parse puts first; "-0"; another spelling) is judged by the encoder.
+ */
+export function isCanonicalText(value: unknown, text: string): boolean {
+  if (JSON.stringify(value) === text && keysSorted(value)) return true;
+  return encodeCanonical(value) === text;
+}
+
+/** Every object's own keys, in their enumeration order, strictly ascending by code unit. */
+function keysSorted(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!keysSorted(value[i])) return false;
+    return true;
+  }
+  let prev: string | null = null;
+  for (const key in value) {
+    if (prev !== null && !(prev < key)) return false;
+    prev = key;
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v === 'object' && v !== null && !keysSorted(v)) return false;
+  }
+  return true;
+}
+
+/** The stored columns the walk reads, in this order (Row). */
+const CHECKED_COLUMNS = 'seq, ts, kind, type, caused_by, payload, hash, symbol, client_order_id, recorded_at';
+type Row = [number, number, string, string, number | null, string, string, string | null, string | null, number];
+
+/**
+ * The rows fromSeq..toSeq (all of them by default) in seq order, each checked by the decision table above
+ * and yielded as its event (payload parsed) once it passed. The walk continues the chain from the stored row
+ * before fromSeq: its hash (`startHash`) and the latest input at or before it are taken as proven (by a walk
+ * over the rows before; `replay --verify` walks a journal in segments, side by side). It stops at the first
+ * bad row, which it does not yield, and says why in `bad`. One statement = one read transaction: the walk
+ * sees one consistent journal even while a writer appends.
+ */
+export class CheckedRows implements IterableIterator<AnyEvent> {
+  /** The hash the walk continued from: the stored hash of row fromSeq - 1 (GENESIS_HASH from seq 1). */
+  readonly startHash: string;
+  /** The first bad row, once the walk has met it (the walk ends there). */
+  bad: RowProblem | null = null;
+  /** Rows checked good so far; the last one's seq and hash. */
+  checked = 0;
+  private at: { expectedSeq: number; prevHash: string; lastInputSeq: number | null };
+  private readonly rows: IterableIterator<Row>;
+  private readonly parsed = { payload: undefined as unknown };
+  private done = false;
+
+  constructor(db: Database.Database, range: { readonly fromSeq?: number; readonly toSeq?: number } = {}) {
+    const fromSeq = range.fromSeq ?? 1;
+    const toSeq = range.toSeq ?? Number.MAX_SAFE_INTEGER;
+    let prevHash = GENESIS_HASH;
+    let lastInputSeq: number | null = null;
+    if (fromSeq > 1) {
+      const prev = db.prepare('SELECT hash FROM events WHERE seq = ?').pluck().get(fromSeq - 1) as string | undefined;
+      if (prev === undefined) {
+        // A chain cannot be continued from a row that is not there.
+        this.bad = { seq: fromSeq - 1, problem: 'gap', detail: `seq ${fromSeq - 1} is missing: the walk from seq ${fromSeq} has no row to continue from` };
+        this.done = true;
+      }
+      prevHash = prev ?? GENESIS_HASH;
+      lastInputSeq = (db.prepare("SELECT seq FROM events WHERE seq < ? AND kind = 'input' ORDER BY seq DESC LIMIT 1").pluck().get(fromSeq) as number | undefined) ?? null;
+    }
+    this.startHash = prevHash;
+    this.at = { expectedSeq: fromSeq, prevHash, lastInputSeq };
+    this.rows = this.done
+      ? [][Symbol.iterator]()
+      : db.prepare(`SELECT ${CHECKED_COLUMNS} FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq`).raw().iterate(fromSeq, toSeq) as IterableIterator<Row>;
+  }
+
+  /** The seq and hash of the last row checked good (fromSeq - 1 and startHash before the first). */
+  get lastSeq(): number {
+    return this.at.expectedSeq - 1;
+  }
+
+  get lastHash(): string {
+    return this.at.prevHash;
+  }
+
+  [Symbol.iterator](): this {
+    return this;
+  }
+
+  next(): IteratorResult<AnyEvent> {
+    if (this.done) return { done: true, value: undefined };
+    const n = this.rows.next();
+    if (n.done === true) return this.end();
+    const r = n.value;
+    const seq = r[0];
+    const kind = r[2];
+    const hash = r[6];
+    const at = this.at;
+    const bad = checkColumns(seq, r[1], kind, r[3], r[4], r[5], hash, r[7], r[8], at, this.parsed);
+    if (bad !== null) {
+      this.bad = bad;
+      return this.end();
+    }
+    this.checked++;
+    at.expectedSeq = seq + 1;
+    at.prevHash = hash;
+    if (kind === 'input') at.lastInputSeq = seq;
+    const event = { seq, ts: r[1], kind, type: r[3], causedBy: r[4], payload: this.parsed.payload, hash, recordedAt: r[9] };
+    return { done: false, value: event as AnyEvent };
+  }
+
+  /** Stop early (a for-of that breaks calls this): the statement is released. */
+  return(): IteratorResult<AnyEvent> {
+    return this.end();
+  }
+
+  private end(): IteratorResult<AnyEvent> {
+    if (!this.done) {
+      this.done = true;
+      this.rows.return?.();
+    }
+    return { done: true, value: undefined };
+  }
+}
 
 export function verifyJournal(db: Database.Database, options: VerifyOptions = {}): VerifyResult {
   const { onProgress } = options;
   const total = (db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck().get() as number);
-  // One statement = one read transaction: the walk sees one consistent journal even while a writer appends.
-  const rows = db
-    .prepare('SELECT seq, ts, kind, type, caused_by, payload, hash, symbol, client_order_id FROM events ORDER BY seq')
-    .raw()
-    .iterate() as IterableIterator<Row>;
-  let at: ChainPosition = { expectedSeq: 1, prevHash: GENESIS_HASH, lastInputSeq: null };
-  let checked = 0;
-  for (const r of rows) {
-    const row: StoredRow = {
-      seq: r[0], ts: r[1], kind: r[2], type: r[3], causedBy: r[4], payload: r[5], hash: r[6], symbol: r[7], clientOrderId: r[8],
-    };
-    const bad = checkRow(row, at);
-    if (bad !== null) {
-      rows.return?.();
-      onProgress?.(checked, total);
-      return { ok: false, events: checked, firstBad: bad };
-    }
-    checked++;
-    at = {
-      expectedSeq: row.seq + 1,
-      prevHash: row.hash,
-      lastInputSeq: row.kind === 'input' ? row.seq : at.lastInputSeq,
-    };
-    if (onProgress !== undefined && checked % VERIFY_PROGRESS_EVERY_EVENTS === 0) onProgress(checked, Math.max(total, checked));
+  const walk = new CheckedRows(db);
+  for (const _ of walk) {
+    if (onProgress !== undefined && walk.checked % VERIFY_PROGRESS_EVERY_EVENTS === 0) onProgress(walk.checked, Math.max(total, walk.checked));
   }
-  onProgress?.(checked, Math.max(total, checked));
-  return { ok: true, events: checked, lastSeq: at.expectedSeq - 1, lastHash: at.prevHash };
+  onProgress?.(walk.checked, Math.max(total, walk.checked));
+  if (walk.bad !== null) return { ok: false, events: walk.checked, firstBad: walk.bad };
+  return { ok: true, events: walk.checked, lastSeq: walk.lastSeq, lastHash: walk.lastHash };
 }
 
 function short(hash: string): string {

@@ -68,7 +68,7 @@ export function formatSnapshotCheck(r: CheckSnapshotsResult): string {
 
 export function formatVerifyStats(s: VerifyStats): string {
   return `${s.events.toLocaleString('en-US')} events (${s.inputs.toLocaleString('en-US')} inputs, ${s.decisions.toLocaleString('en-US')} decisions) in ${Math.round(s.elapsedMs)} ms = ${rate(s.eventsPerSec)} events/s` +
-    ` (hash chain checked on the way: ${Math.round(s.chainMs)} ms); ${s.snapshotsChecked} snapshot(s) matched on the way`;
+    `, hash chain checked on the way, in ${s.segments} segment(s) side by side; ${s.snapshotsChecked} snapshot(s) matched where segments meet`;
 }
 
 const payloadText = (p: unknown) => {

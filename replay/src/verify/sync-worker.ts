@@ -1,5 +1,5 @@
-// A worker thread that does one job of `replay --verify` beside the main thread (the journal's chain walk,
-// state hashes), driven from synchronous code: verify is a synchronous function, so the main thread never
+// A worker thread that does one job of `replay --verify` beside the main thread (a segment of the re-run),
+// driven from synchronous code: verify is a synchronous function, so the main thread never
 // returns to the event loop while it waits. Replies travel on a MessageChannel the main thread drains with
 // `receiveMessageOnPort`; the worker bumps a shared counter after each reply so a waiting main thread sleeps
 // in `Atomics.wait` instead of spinning. A worker that dies cannot say so to a thread that never runs its
@@ -8,7 +8,7 @@
 // The worker runs the TypeScript sources through tsx, in every host: the `axiom` binary and the benchmarks
 // (esbuild bundles, packages/cli/build.cjs), a script under `node --import tsx`, and jest (whose @swc/jest
 // transform does not reach worker threads): worker.cjs registers tsx's CommonJS hook, then loads the module
-// of its job (chain-worker.ts, hash-worker.ts). Its path is found through the replay package, so it holds
+// of its job (segment-worker.ts); inside a bundle, the bundled entry beside it runs instead. Its path is found through the replay package, so it holds
 // from the sources and from a bundle in another directory alike.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

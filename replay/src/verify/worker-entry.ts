@@ -3,11 +3,10 @@
 // when it is there. Outside a bundle worker.cjs does the same job through tsx. The dispatch and the failure
 // reply are worker.cjs's.
 import { workerData } from 'node:worker_threads';
-import { run as runChain } from './chain-worker';
-import { run as runStateHash } from './hash-worker';
+import { run as runSegment } from './segment-worker';
 import type { WorkerData } from './worker-protocol';
 
-const RUN: Record<string, (data: WorkerData) => void> = { chain: runChain, 'state-hash': runStateHash };
+const RUN: Record<string, (data: WorkerData) => void> = { segment: runSegment };
 
 const data = workerData as WorkerData;
 try {

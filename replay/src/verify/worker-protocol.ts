@@ -1,32 +1,28 @@
 // The messages between `replay --verify` on the main thread and its worker threads (sync-worker.ts), in
 // one place so both sides agree on them, and the worker side's way of answering.
 import type { MessagePort } from 'node:worker_threads';
-import type { VerifyResult } from '@axiom/journal';
+import type { ReplayProblem } from './errors';
+import type { SegmentResult, SegmentSpec } from './segment';
 
 /** What a worker thread is started to do; worker.cjs loads the module of its kind. */
 export type WorkerJob =
-  /** Walk the journal's whole hash chain (journal.verify on its own read-only connection), reporting progress. */
-  | { readonly kind: 'chain'; readonly file: string }
-  /** Hash each engine state it is sent (a StateHashRequest), in order, until it is stopped. */
-  | { readonly kind: 'state-hash' };
-
-export interface StateHashRequest {
-  readonly seq: number;
-  readonly state: unknown;
-}
+  /**
+   * Re-run one segment of the journal `file` (segment.ts) on its own read-only connection, with the strategies
+   * of the run.started at `runStartedSeq` (the main thread proved that row and the strategy files first).
+   */
+  | { readonly kind: 'segment'; readonly file: string; readonly spec: SegmentSpec; readonly runStartedSeq: number; readonly lastSeq: number };
 
 export type WorkerReply =
-  /** Rows 1..checked are proven good. */
-  | { readonly kind: 'chain-progress'; readonly checked: number }
-  | { readonly kind: 'chain-done'; readonly result: VerifyResult; readonly ms: number }
-  | { readonly kind: 'state-hash'; readonly seq: number; readonly hash: string }
-  /** The job threw (or the worker could not load): the error with its stack. */
-  | { readonly kind: 'failed'; readonly error: string };
+  /** The events of its segment re-run so far. */
+  | { readonly kind: 'segment-progress'; readonly events: number }
+  | { readonly kind: 'segment-done'; readonly result: SegmentResult }
+  /** The job threw (or the worker could not load): the error with its stack, and its problem when it was a ReplayUsageError. */
+  | { readonly kind: 'failed'; readonly error: string; readonly problem?: ReplayProblem; readonly message?: string };
 
 /** What a worker thread is started with (workerData). */
 export interface WorkerData {
   readonly job: WorkerJob;
-  /** Replies go here; requests (state-hash) come from here. */
+  /** Replies go here. */
   readonly port: MessagePort;
   /** [0]: replies posted so far, bumped after each one: the main thread sleeps on it. */
   readonly posted: Int32Array;
@@ -42,5 +38,6 @@ export function replier(data: WorkerData): (r: WorkerReply) => void {
 }
 
 export function failure(e: unknown): WorkerReply {
-  return { kind: 'failed', error: String((e as Error | undefined)?.stack ?? e) };
+  const problem = (e as { name?: unknown; problem?: unknown } | null)?.name === 'ReplayUsageError' ? (e as { problem: ReplayProblem }).problem : undefined;
+  return { kind: 'failed', error: String((e as Error | undefined)?.stack ?? e), problem, message: problem === undefined ? undefined : (e as Error).message };
 }

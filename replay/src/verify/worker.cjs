@@ -5,7 +5,7 @@
 const { workerData } = require('node:worker_threads');
 
 /** The module of each job kind (worker-protocol.ts: WorkerJob). */
-const MODULES = { chain: './chain-worker.ts', 'state-hash': './hash-worker.ts' };
+const MODULES = { segment: './segment-worker.ts' };
 
 try {
   require('tsx/cjs');

@@ -14,7 +14,7 @@ import { JournalOpenError, JournalReadError, openJournal, type Journal } from '@
 import { SnapshotVersionError, stateHash } from '@axiom/projections';
 import {
   ReplayUsageError, checkSnapshots, formatMismatch, formatSnapshotCheck, formatStateSummary, formatVerifyStats,
-  summarizeState, verifyDecisions, type CheckSnapshotsResult, type VerifyDecisionsResult,
+  summarizeState, verifyDecisions, VERIFY_THREADS_MAX, type CheckSnapshotsResult, type VerifyDecisionsResult,
 } from '@axiom/replay/src/verify';
 import { EXIT, UsageError } from '../exit';
 
@@ -35,6 +35,7 @@ interface ReplayFlags {
   toSeq?: number;
   checkSnapshots?: boolean;
   verify?: boolean;
+  threads?: number;
   json?: boolean;
   progress?: boolean;
 }
@@ -57,11 +58,30 @@ export function registerReplayCommand(program: Command, io: ReplayCommandIo = de
     .option('--to-seq <seq>', 'stop after this seq (the state as it was then)', parseSeq)
     .option('--check-snapshots', 'prove every stored snapshot equals the state rebuilt from zero at its seq')
     .option('--verify', "re-run the engine's step over every input and prove every journaled decision is reproduced exactly")
+    .option('--threads <n>', '--verify: re-run the journal in up to n segments side by side, split at its snapshots (default: every core)', parseThreads)
     .option('--json', 'print the result as JSON')
     .addOption(new Option('--no-progress', 'no progress bar'))
     .action((file: string, flags: ReplayFlags) => {
       io.setExitCode(replayAction(file, flags, io));
     });
+}
+
+function parseThreads(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > VERIFY_THREADS_MAX) throw new InvalidArgumentError(`must be a number of threads from 1 to ${VERIFY_THREADS_MAX}`);
+  return n;
+}
+
+/**
+ * The shortest segment --verify splits off, in events (VERIFY_SEGMENT_EVENTS_MIN by default): a tuning knob,
+ * and how the tests make the binary split a small journal.
+ */
+function segmentEventsMin(): number | undefined {
+  const raw = process.env.AXIOM_VERIFY_SEGMENT_EVENTS_MIN;
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1) throw new UsageError(`AXIOM_VERIFY_SEGMENT_EVENTS_MIN must be an integer >= 1, got ${JSON.stringify(raw)}`);
+  return n;
 }
 
 function parseSeq(value: string): number {
@@ -89,10 +109,10 @@ export function asUsageError(e: unknown): unknown {
   return e;
 }
 
-function progressBar(io: ReplayCommandIo, flags: ReplayFlags, label: string): { update: (done: number, total: number) => void; stop: () => void } {
+function progressBar(io: ReplayCommandIo, flags: ReplayFlags, label: string, unit: 'seq' | 'events'): { update: (done: number, total: number) => void; stop: () => void } {
   const on = io.stderr.isTTY === true && flags.progress !== false && flags.json !== true;
   if (!on) return { update: () => undefined, stop: () => undefined };
-  const bar = new SingleBar({ stream: io.stderr as NodeJS.WritableStream, format: `${label} [{bar}] {percentage}% | seq {value}/{total}`, hideCursor: true, clearOnComplete: true }, undefined);
+  const bar = new SingleBar({ stream: io.stderr as NodeJS.WritableStream, format: unit === 'seq' ? `${label} [{bar}] {percentage}% | seq {value}/{total}` : `${label} [{bar}] {percentage}% | {value}/{total} events`, hideCursor: true, clearOnComplete: true }, undefined);
   let started = false;
   return {
     update: (done, total) => {
@@ -111,6 +131,7 @@ function progressBar(io: ReplayCommandIo, flags: ReplayFlags, label: string): { 
 }
 
 function replayAction(file: string, flags: ReplayFlags, io: ReplayCommandIo): number {
+  if (flags.threads !== undefined && flags.verify !== true) throw new UsageError('--threads is for --verify');
   if (flags.toSeq !== undefined && (flags.verify === true || flags.checkSnapshots === true)) {
     throw new UsageError('--to-seq rebuilds the state at one seq; --verify and --check-snapshots always walk the whole journal');
   }
@@ -119,9 +140,9 @@ function replayAction(file: string, flags: ReplayFlags, io: ReplayCommandIo): nu
     const out: Record<string, unknown> = { journal: file };
     let verify: VerifyDecisionsResult | null = null;
     if (flags.verify === true) {
-      const bar = progressBar(io, flags, 'verify');
+      const bar = progressBar(io, flags, 'verify', 'events');
       try {
-        verify = verifyDecisions(j, { onProgress: (seq, last) => bar.update(seq, last) });
+        verify = verifyDecisions(j, { threads: flags.threads, segmentEventsMin: segmentEventsMin(), onProgress: (done, total) => bar.update(done, total) });
       } finally {
         bar.stop();
       }
@@ -138,7 +159,7 @@ function replayAction(file: string, flags: ReplayFlags, io: ReplayCommandIo): nu
 
     let snapshots: CheckSnapshotsResult | null = null;
     if (flags.checkSnapshots === true) {
-      const bar = progressBar(io, flags, 'snapshots');
+      const bar = progressBar(io, flags, 'snapshots', 'seq');
       try {
         // After --verify checked the chain, the rows need no second validation.
         snapshots = checkSnapshots(j, { trusted: verify !== null, onProgress: (seq, last) => bar.update(seq, last) });

@@ -2,10 +2,13 @@
 // Parquet day files), backtests over them, a dependency-free user strategy file that signals on one symbol's
 // Nth bar of the day (so a test knows exactly where a run must diverge), and a re-appended copy of a journal
 // with one decision changed (a valid hash chain over a decision `decide` does not produce).
+import Database from 'better-sqlite3';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEngineConfig, type AnyEvent, type DecisionDraft, type EngineConfigInput, type InputDraft } from '@axiom/events';
+import { recoverState } from '@axiom/engine';
 import { openJournal, type Journal } from '@axiom/journal';
+import { stateHash } from '@axiom/projections';
 import { runBacktest, type BacktestResult } from '../../backtest';
 import { writeBarDay } from '../../data';
 import { mulberry32 } from '@axiom/events';
@@ -118,4 +121,38 @@ export function corruptBytes(file: string, find: string, replace: string): void 
   if (at < 0) throw new Error(`corruptBytes: ${JSON.stringify(find)} not found in ${file}`);
   Buffer.from(replace, 'utf8').copy(bytes, at);
   writeFileSync(file, bytes);
+}
+
+/**
+ * Store snapshots in a journal at the ends of the transactions nearest to each fraction of its length (the
+ * row after each is an input), each the state folded from zero there, as the shell would have stored it.
+ * Returns their seqs.
+ */
+export function addSnapshots(file: string, fractions: readonly number[]): number[] {
+  const j = openJournal(file, { durability: 'batched' });
+  try {
+    const seqs: number[] = [];
+    for (const f of fractions) {
+      let input = Math.max(2, Math.round(j.lastSeq() * f));
+      while (j.get(input)!.kind !== 'input') input++;
+      const seq = input - 1;
+      const state = recoverState(j, { fromZero: true, toSeq: seq }).state;
+      j.saveSnapshot(seq, stateHash(state), state);
+      seqs.push(seq);
+    }
+    return seqs;
+  } finally {
+    j.close();
+  }
+}
+
+/** Overwrite the stored snapshot at `seq` with `text` recorded under `hash` (what a bug or an editor could leave). */
+export function overwriteSnapshot(file: string, seq: number, hash: string, text: string): void {
+  const db = new Database(file);
+  try {
+    const changed = db.prepare('UPDATE snapshots SET state_hash = ?, state = ? WHERE seq = ?').run(hash, text, seq).changes;
+    if (changed !== 1) throw new Error(`overwriteSnapshot: no snapshot at seq ${seq}`);
+  } finally {
+    db.close();
+  }
 }

@@ -1,0 +1,37 @@
+// One segment of `replay --verify`, in its worker thread (started through worker.cjs): the journal opened
+// read-only on this thread's own connection, the run's strategies rebuilt, the segment re-run (segment.ts),
+// its progress and its result replied to the main thread (verify.ts). Every failure is a reply, never a
+// silent exit.
+import { openJournal } from '@axiom/journal';
+import { checkChainPrefix } from './chain';
+import { rebuildDeps, type RunStarted } from './deps';
+import { runSegment } from './segment';
+import { failure, replier, type WorkerData } from './worker-protocol';
+
+export function run(data: WorkerData): void {
+  const reply = replier(data);
+  const job = data.job;
+  if (job.kind !== 'segment') throw new Error(`segment-worker started for a ${String(job.kind)} job`);
+  try {
+    const journal = openJournal(job.file, { durability: 'batched', readOnly: true });
+    try {
+      const found = journal.get(job.runStartedSeq);
+      if (found?.type !== 'run.started') throw new Error(`replay --verify: seq ${job.runStartedSeq} of ${job.file} is not the run.started the main thread read`);
+      // The strategy files the row names are loaded only once the row is proven intact.
+      checkChainPrefix(journal, job.runStartedSeq);
+      const { deps } = rebuildDeps(journal, job.lastSeq, found as RunStarted);
+      const { result } = runSegment(journal, job.spec, deps, {
+        poll: (events) => {
+          if (events > 0) reply({ kind: 'segment-progress', events });
+          return false;
+        },
+      });
+      reply({ kind: 'segment-done', result });
+    } finally {
+      journal.close();
+    }
+  } catch (e) {
+    reply(failure(e));
+  }
+  data.port.close();
+}
