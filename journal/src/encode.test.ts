@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { CATALOG, EVENT_TYPES, canonicalJson, chainHash, GENESIS_HASH, validatePayload } from '@axiom/events';
 import { jsonishValue } from '@axiom/events/src/testing/arbitraries';
-import { chainHashFast, encodeCanonical, encodePayload, encodePayloadFastPath } from './encode';
+import { chainHashFast, encodeCanonical, encodePayload, encodePayloadFastPath, encodePayloadStringifyPath } from './encode';
 import { barDraft, orderCreatedDraft, orderUpdateDraft, signalDraft, timerDraft, transitionDraft } from './testing/fixtures';
 
 // The fast encoders must produce exactly the reference bytes, or every hash in every journal would differ
@@ -37,12 +37,24 @@ describe('encodeCanonical', () => {
 });
 
 describe('encodePayload (precomputed key order per catalog type)', () => {
-  const jsonish = fc.oneof(fc.string(), fc.double(), fc.integer(), fc.boolean(), fc.constant(null),
+  const jsonish = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.double(), fc.integer(), fc.boolean(), fc.constant(null), fc.constant(-0),
     fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer()), { maxKeys: 3 }), fc.array(fc.integer(), { maxLength: 3 }));
 
   function declaredKeys(type: (typeof EVENT_TYPES)[number]): string[] {
     return Object.keys((CATALOG[type].schema as unknown as { shape: Record<string, unknown> }).shape);
   }
+
+  it('encodes a bar built with its keys in sorted order with JSON.stringify, and the same bytes', () => {
+    const bar = barDraft(5).payload as Record<string, unknown>;
+    const sorted = Object.fromEntries(Object.entries(bar).sort(([a], [b]) => (a < b ? -1 : 1)));
+    expect(encodePayloadStringifyPath('market.bar', sorted)).toBe(true);
+    expect(encodePayloadStringifyPath('market.bar', bar)).toBe(Object.keys(bar).join() === Object.keys(sorted).join());
+    expect(encodePayload('market.bar', sorted)).toBe(canonicalJson(bar));
+    // NaN would print as null, undefined would vanish: both take the encoder, which refuses them.
+    expect(encodePayloadStringifyPath('market.bar', { ...sorted, close: Number.NaN })).toBe(false);
+    expect(() => encodePayload('market.bar', { ...sorted, close: Number.NaN })).toThrow('$.close is NaN');
+    expect(() => encodePayload('market.bar', { ...sorted, vwap: undefined })).toThrow('$.vwap is undefined');
+  });
 
   it('takes the fast path for zod-parsed payloads and equals canonicalJson', () => {
     for (const d of [barDraft(3), signalDraft(3), orderCreatedDraft(3), orderUpdateDraft(3, 'o-1'), transitionDraft(3, 'o-1'), timerDraft(3)]) {
@@ -73,12 +85,13 @@ describe('encodePayload (precomputed key order per catalog type)', () => {
       return fc.record({
         type: fc.constant(type),
         values: fc.array(jsonish, { minLength: keys.length, maxLength: keys.length }),
-        mutation: fc.constantFrom('none', 'shuffle', 'drop', 'extra', 'undefined', 'swap-extra'),
+        mutation: fc.constantFrom('none', 'shuffle', 'drop', 'extra', 'undefined', 'swap-extra', 'sorted', 'sorted-undefined'),
         pick: fc.nat(),
         extraKey: fc.string(),
       });
     });
     let fast = 0;
+    let stringified = 0;
     fc.assert(fc.property(arb, ({ type, values, mutation, pick, extraKey }) => {
       const keys = declaredKeys(type);
       let entries: Array<[string, unknown]> = keys.map((k, i) => [k, values[i]]);
@@ -88,8 +101,12 @@ describe('encodePayload (precomputed key order per catalog type)', () => {
       if (mutation === 'extra') entries.push([extraKey, 1]);
       if (mutation === 'undefined') entries[at] = [keys[at] as string, undefined];
       if (mutation === 'swap-extra') entries[at] = [`${extraKey}~x`, 2];
+      // Keys in sorted order (as the backtest builds its bars): JSON.stringify's text when every value is a JSON-exact primitive.
+      if (mutation === 'sorted-undefined') entries[at] = [keys[at] as string, undefined];
+      if (mutation.startsWith('sorted')) entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       const obj = Object.fromEntries(entries);
       if (encodePayloadFastPath(type, obj)) fast++;
+      if (encodePayloadStringifyPath(type, obj)) stringified++;
       let expected: string | Error;
       try {
         expected = canonicalJson(obj);
@@ -100,6 +117,7 @@ describe('encodePayload (precomputed key order per catalog type)', () => {
       else expect(encodePayload(type, obj)).toBe(expected);
     }), { numRuns: 3_000 });
     expect(fast).toBeGreaterThan(0);
+    expect(stringified).toBeGreaterThan(0);
   });
 });
 

@@ -48,6 +48,10 @@ export function encodePayload(type: string, payload: unknown): string {
   const enc = shapeEncoderFor(type);
   if (enc === null || !hasDeclaredKeys(enc, payload)) return flat(encodeCanonical(payload));
   const record = payload as Record<string, unknown>;
+  // A payload built with its keys in sorted order (the backtest's bars) and only JSON-exact primitives at
+  // its top level is JSON.stringify's text, natively: canonical JSON is JSON.stringify's form with sorted
+  // keys (no undefined, NaN or Infinity, which JSON.stringify would drop or print as null).
+  if (keysInSortedOrder(enc, record) && primitiveValues(enc, record)) return JSON.stringify(record);
   const { keys, prefixes } = enc;
   let out = '';
   for (let i = 0; i < keys.length; i++) {
@@ -113,6 +117,36 @@ function hasDeclaredKeys(enc: ShapeEncoder, payload: unknown): boolean {
   // As many distinct own keys as declared ones, each of them declared: the same set.
   for (let i = 0; i < own.length; i++) if (!enc.declaredSet.has(own[i] as string)) return false;
   return true;
+}
+
+/** Whether the payload's own keys (exactly the schema's) enumerate in sorted order. */
+function keysInSortedOrder(enc: ShapeEncoder, payload: object): boolean {
+  const own = Object.keys(payload);
+  const { keys } = enc;
+  for (let i = 0; i < own.length; i++) if (own[i] !== keys[i]) return false;
+  return true;
+}
+
+/** Every top-level value a finite number, a string, a boolean or null: JSON.stringify prints each as canonical JSON does. */
+function primitiveValues(enc: ShapeEncoder, record: Record<string, unknown>): boolean {
+  const { keys } = enc;
+  for (let i = 0; i < keys.length; i++) {
+    const v = record[keys[i] as string];
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return false;
+    } else if (!(typeof v === 'string' || typeof v === 'boolean' || v === null)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** For tests: whether `encodePayload` takes JSON.stringify's text for this payload. */
+export function encodePayloadStringifyPath(type: string, payload: unknown): boolean {
+  const enc = shapeEncoderFor(type);
+  if (enc === null || !hasDeclaredKeys(enc, payload)) return false;
+  const record = payload as Record<string, unknown>;
+  return keysInSortedOrder(enc, record) && primitiveValues(enc, record);
 }
 
 /** For tests: whether `encodePayload` takes the precomputed key order for this payload. */

@@ -112,9 +112,10 @@ export function barInput(bar: SimBar): InputDraft {
   return {
     type: 'market.bar',
     ts: bar.ts,
+    // Keys in sorted order: the journal then encodes the payload with JSON.stringify (journal/src/encode.ts).
     payload: {
-      symbol: bar.symbol, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume,
-      vwap: bar.vwap, trades: bar.trades,
+      close: bar.close, high: bar.high, low: bar.low, open: bar.open, symbol: bar.symbol, trades: bar.trades, volume: bar.volume,
+      vwap: bar.vwap,
     },
   };
 }
