@@ -182,8 +182,9 @@ type Row = [number, number, string, string, number | null, string, string, strin
  * and yielded as its event (payload parsed) once it passed. The walk continues the chain from the stored row
  * before fromSeq: its hash (`startHash`) and the latest input at or before it are taken as proven (by a walk
  * over the rows before; `replay --verify` walks a journal in segments, side by side). It stops at the first
- * bad row, which it does not yield, and says why in `bad`. One statement = one read transaction: the walk
- * sees one consistent journal even while a writer appends.
+ * bad row, which it does not yield, and says why in `bad`. The rows are read by one statement (one read
+ * transaction); the row before fromSeq is read just before it, which agrees because written rows never change
+ * (append-only, triggers refuse UPDATE and DELETE).
  */
 export class CheckedRows implements IterableIterator<AnyEvent> {
   /** The hash the walk continued from: the stored hash of row fromSeq - 1 (GENESIS_HASH from seq 1). */

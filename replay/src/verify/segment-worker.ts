@@ -3,7 +3,6 @@
 // its progress and its result replied to the main thread (verify.ts). Every failure is a reply, never a
 // silent exit.
 import { openJournal } from '@axiom/journal';
-import { checkChainPrefix } from './chain';
 import { rebuildDeps, type RunStarted } from './deps';
 import { runSegment } from './segment';
 import { failure, replier, type WorkerData } from './worker-protocol';
@@ -17,8 +16,7 @@ export function run(data: WorkerData): void {
     try {
       const found = journal.get(job.runStartedSeq);
       if (found?.type !== 'run.started') throw new Error(`replay --verify: seq ${job.runStartedSeq} of ${job.file} is not the run.started the main thread read`);
-      // The strategy files the row names are loaded only once the row is proven intact.
-      checkChainPrefix(journal, job.runStartedSeq);
+      // The main thread proved the chain up to this row before it started the worker.
       const { deps } = rebuildDeps(journal, job.lastSeq, found as RunStarted);
       const { result } = runSegment(journal, job.spec, deps, {
         poll: (events) => {

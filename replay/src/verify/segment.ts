@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, canonicalJsonCachedUtf8, sha256Text, type DecisionDraft, type DecisionEvent, type InputEvent } from '@axiom/events';
 import { provisionalEnvelope, step, type DecideDeps } from '@axiom/engine';
 import type { Journal } from '@axiom/journal';
-import { decodeSnapshot, evolve, initialEngineState, type EngineState } from '@axiom/projections';
+import { decodeSnapshot, evolve, initialEngineState, SnapshotVersionError, type EngineState } from '@axiom/projections';
 import { sameJson } from './same-json';
 import { symbolState, type SymbolState } from './summary';
 
@@ -66,13 +66,23 @@ export interface ChainBreak {
   readonly problem: string;
 }
 
+/** What every segment that walked its rows says: the hash it continued the chain from (the stored hash of row fromSeq). */
+interface Walked {
+  readonly counts: SegmentCounts;
+  readonly startHash: string;
+}
+
 export type SegmentResult =
-  /** Every row through toSeq checked and re-run; the hash the chain was continued from and the last row's. */
-  | { readonly kind: 'ok'; readonly counts: SegmentCounts; readonly startHash: string; readonly lastSeq: number; readonly lastHash: string }
-  | { readonly kind: 'mismatch'; readonly counts: SegmentCounts; readonly mismatch: DecisionMismatch }
-  | { readonly kind: 'corrupt'; readonly counts: SegmentCounts; readonly bad: ChainBreak }
-  /** The snapshot the segment was to start from cannot be used (its text does not hash to its record, another version). */
-  | { readonly kind: 'unusable_start'; readonly counts: SegmentCounts; readonly fromSeq: number; readonly why: string }
+  /** Every row through toSeq checked and re-run; the last row's seq and hash. */
+  | Walked & { readonly kind: 'ok'; readonly lastSeq: number; readonly lastHash: string }
+  | Walked & { readonly kind: 'mismatch'; readonly mismatch: DecisionMismatch }
+  | Walked & { readonly kind: 'corrupt'; readonly bad: ChainBreak }
+  /**
+   * A snapshot where segments meet cannot be used to split there: the one this segment was to start from
+   * (its text is not its record, it is of another state version), or the one it ends at (of another state
+   * version: a single walk from zero never looks at it, so it must not fail the pass).
+   */
+  | { readonly kind: 'unusable_snapshot'; readonly counts: SegmentCounts; readonly seq: number; readonly why: string }
   /** Told to stop (an earlier segment failed). */
   | { readonly kind: 'stopped'; readonly counts: SegmentCounts };
 
@@ -105,11 +115,12 @@ export function runSegment(journal: Journal, spec: SegmentSpec, deps: DecideDeps
     state = initialEngineState();
   } else {
     const start = loadStart(journal, spec);
-    if (typeof start === 'string') return { result: { kind: 'unusable_start', counts, fromSeq: spec.fromSeq, why: start }, state: initialEngineState() };
+    if (typeof start === 'string') return { result: { kind: 'unusable_snapshot', counts, seq: spec.fromSeq, why: start }, state: initialEngineState() };
     state = start;
   }
   let pending: Pending | null = null;
   const rows = journal.readChecked({ fromSeq: spec.fromSeq + 1, toSeq: spec.toSeq });
+  const startHash = rows.startHash;
   const end = (result: SegmentResult) => ({ result, state });
   try {
     for (const e of rows) {
@@ -118,7 +129,7 @@ export function runSegment(journal: Journal, spec: SegmentSpec, deps: DecideDeps
       if (e.kind === 'input') {
         if (pending !== null) {
           const missing = finish(pending);
-          if (missing !== null) return end({ kind: 'mismatch', counts, mismatch: missing });
+          if (missing !== null) return end({ kind: 'mismatch', counts, startHash, mismatch: missing });
           state = pending.after;
         }
         counts.inputs++;
@@ -127,7 +138,7 @@ export function runSegment(journal: Journal, spec: SegmentSpec, deps: DecideDeps
       }
       counts.decisions++;
       // readChecked's causedBy rule refuses a decision before any input; a segment starts at an input.
-      if (pending === null) return end({ kind: 'corrupt', counts, bad: { seq: e.seq, problem: `bad_caused_by: decision ${e.type} comes before any input of its segment` } });
+      if (pending === null) return end({ kind: 'corrupt', counts, startHash, bad: { seq: e.seq, problem: `bad_caused_by: decision ${e.type} comes before any input of its segment` } });
       const bad = compareDecision(pending, e as DecisionEvent);
       if (bad !== null) {
         // Collect the rest of this input's journaled decisions (the rows that pass the chain rules) for the report.
@@ -136,34 +147,48 @@ export function runSegment(journal: Journal, spec: SegmentSpec, deps: DecideDeps
           if (more.kind === 'input') break;
           rest.push(more as DecisionEvent);
         }
-        return end({ kind: 'mismatch', counts, mismatch: buildMismatch(pending, bad.kind, e.seq, bad.detail, rest) });
+        return end({ kind: 'mismatch', counts, startHash, mismatch: buildMismatch(pending, bad.kind, e.seq, bad.detail, rest) });
       }
       pending.matched++;
     }
   } finally {
     rows.return();
   }
-  if (rows.bad !== null) return end({ kind: 'corrupt', counts, bad: { seq: rows.bad.seq, problem: `${rows.bad.problem}: ${rows.bad.detail}` } });
+  if (rows.bad !== null) return end({ kind: 'corrupt', counts, startHash, bad: { seq: rows.bad.seq, problem: `${rows.bad.problem}: ${rows.bad.detail}` } });
   if (rows.lastSeq < spec.toSeq) {
-    return end({ kind: 'corrupt', counts, bad: { seq: rows.lastSeq + 1, problem: `gap: seq ${rows.lastSeq + 1} is missing: the journal ends at seq ${rows.lastSeq}, its last seq was ${spec.toSeq} when verify began` } });
+    return end({ kind: 'corrupt', counts, startHash, bad: { seq: rows.lastSeq + 1, problem: `gap: seq ${rows.lastSeq + 1} is missing: the journal ends at seq ${rows.lastSeq}, its last seq was ${spec.toSeq} when verify began` } });
   }
   if (pending !== null) {
     const missing = finish(pending);
-    if (missing !== null) return end({ kind: 'mismatch', counts, mismatch: missing });
+    if (missing !== null) return end({ kind: 'mismatch', counts, startHash, mismatch: missing });
     state = pending.after;
   }
   if (spec.endStateHash !== null) {
-    counts.snapshotsChecked++;
     const hash = freshStateHash(state);
     if (hash !== spec.endStateHash) {
+      const version = otherVersion(journal, spec.toSeq);
+      if (version !== null) return end({ kind: 'unusable_snapshot', counts, seq: spec.toSeq, why: version });
       // Segments start at an input (verify.ts plans them so), so the last transaction is pending here.
       if (pending === null) throw new Error(`replay --verify: segment ${spec.fromSeq}..${spec.toSeq} re-ran no input`);
       const mismatch = buildMismatch(pending, 'snapshot', spec.toSeq,
-        `the state after seq ${spec.toSeq} (re-run) hashes to ${hash}, the stored snapshot at seq ${spec.toSeq} to ${spec.endStateHash}: the snapshot is not this build's state there (the reducers changed since it was written without a STATE_VERSION bump, or the stored snapshot is wrong)`, []);
-      return end({ kind: 'mismatch', counts, mismatch });
+        `the state after seq ${spec.toSeq} (re-run) hashes to ${hash}, the stored snapshot at seq ${spec.toSeq} to ${spec.endStateHash}: the snapshot is not this build's state there (the reducers changed since it was written without a STATE_VERSION bump, or the stored snapshot is wrong); \`replay --check-snapshots\` checks every snapshot`, []);
+      return end({ kind: 'mismatch', counts, startHash, mismatch });
     }
+    counts.snapshotsChecked++;
   }
-  return end({ kind: 'ok', counts, startHash: rows.startHash, lastSeq: rows.lastSeq, lastHash: rows.lastHash });
+  return end({ kind: 'ok', counts, startHash, lastSeq: rows.lastSeq, lastHash: rows.lastHash });
+}
+
+/** Why the stored snapshot at seq cannot be restored by this build (another state version), or null. */
+function otherVersion(journal: Journal, seq: number): string | null {
+  const snap = journal.loadSnapshotText(seq);
+  if (snap === null || snap.seq !== seq) return null;
+  try {
+    decodeSnapshot(snap.text);
+    return null;
+  } catch (e) {
+    return e instanceof SnapshotVersionError ? `the snapshot at seq ${seq} cannot be restored: ${e.message}` : null;
+  }
 }
 
 /** The state of the snapshot at spec.fromSeq, or why it cannot be started from. */

@@ -25,6 +25,7 @@ import {
 } from './segment';
 import { seqBound } from './seq';
 import { SyncWorker } from './sync-worker';
+import type { WorkerReply } from './worker-protocol';
 
 export { firstDifference, type DecisionLine, type DecisionMismatch } from './segment';
 
@@ -66,31 +67,30 @@ export type VerifyDecisionsResult =
 export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions = {}): VerifyDecisionsResult {
   const t0 = performance.now();
   const lastSeq = journal.lastSeq();
-  const found = opts.deps === undefined ? latestRunStarted(journal, seqBound(lastSeq)) : null;
-  const threads = found === null ? 1 : Math.max(1, Math.min(opts.threads ?? availableParallelism(), VERIFY_THREADS_MAX));
-  const file = resolve(journal.info().path);
   let runStarted: RunStarted | null = null;
   let warnings: readonly string[] = [];
   let deps = opts.deps;
+  const found = deps === undefined ? latestRunStarted(journal, seqBound(lastSeq)) : null;
+  // The run.started that names the strategy files must be proven intact before any file it names is loaded
+  // (loading runs the file), here or in a worker: its chain is checked first. Usually it is seq 1.
+  if (found !== null) checkChainPrefix(journal, found.seq);
+  const threads = found === null ? 1 : Math.max(1, Math.min(opts.threads ?? availableParallelism(), VERIFY_THREADS_MAX));
+  const file = resolve(journal.info().path);
   const unusable = new Set<number>();
   const notes: string[] = [];
-  // A snapshot a segment could not start from (its text is not its record) is left out and the pass re-planned.
+  // A pass that met snapshots it cannot split at (a text that is not its record, another state version) is
+  // planned again without them.
   for (;;) {
     const specs = planSegments(journal, lastSeq, threads, opts.segmentEventsMin ?? VERIFY_SEGMENT_EVENTS_MIN, unusable);
-    // The worker segments start first: their start-up (loading the code, ~100 ms) overlaps this thread's.
-    // Each proves the run.started row itself before it loads a strategy file the row names.
-    const running: Running[] = specs.map((spec, i) => ({
-      spec,
-      worker: i < specs.length - 1 ? new SyncWorker({ kind: 'segment', file, spec, runStartedSeq: found!.seq, lastSeq }) : null,
-      events: 0,
-      result: null,
-    }));
+    const running: Running[] = [];
     let pass: Pass;
     try {
+      // The worker segments start first: their start-up (loading the code, ~100 ms) overlaps this thread's.
+      specs.forEach((spec, i) => {
+        const worker = i < specs.length - 1 ? new SyncWorker({ kind: 'segment', file, spec, runStartedSeq: found!.seq, lastSeq }) : null;
+        running.push({ spec, worker, events: 0, result: null, failure: null });
+      });
       if (deps === undefined) {
-        // The run.started that names the strategy files must be proven intact before any file it names is
-        // loaded (loading runs the file): its chain is checked here first. Usually it is seq 1.
-        if (found !== null) checkChainPrefix(journal, found.seq);
         const rebuilt = rebuildDeps(journal, seqBound(lastSeq), found);
         deps = rebuilt.deps;
         runStarted = rebuilt.runStarted;
@@ -100,9 +100,12 @@ export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions =
     } finally {
       for (const r of running) r.worker?.stop();
     }
-    if (pass.unusable !== null) {
-      unusable.add(pass.unusable.fromSeq);
-      notes.push(`the snapshot at seq ${pass.unusable.fromSeq} was not used to split the re-run: ${pass.unusable.why}`);
+    if (pass.unusable.length > 0) {
+      for (const u of pass.unusable) {
+        if (unusable.has(u.seq)) continue;
+        unusable.add(u.seq);
+        notes.push(`the snapshot at seq ${u.seq} was not used to split the re-run: ${u.why}`);
+      }
       continue;
     }
     const elapsedMs = performance.now() - t0;
@@ -127,7 +130,7 @@ function planSegments(journal: Journal, lastSeq: number, threads: number, minEve
   const count = Math.min(threads, Math.floor(lastSeq / Math.max(1, minEvents)));
   const cuts: Array<{ seq: number; stateHash: string }> = [];
   if (count > 1) {
-    const candidates = snapshots.filter((s) => s.seq < lastSeq && !unusable.has(s.seq) && startsTransaction(journal, s.seq + 1));
+    const candidates = snapshots.filter((s) => s.seq < lastSeq && !unusable.has(s.seq) && startsTransaction(journal, s.seq));
     for (let i = 1; i < count && candidates.length > 0; i++) {
       const target = (lastSeq * i) / count;
       let best = candidates[0]!;
@@ -146,12 +149,18 @@ function planSegments(journal: Journal, lastSeq: number, threads: number, minEve
   return specs;
 }
 
-/** Whether the row at seq is an input (a row that cannot be read is no place to split: the walk will name it). */
+/**
+ * Whether the row after seq is an input that passes the chain rules (continuing from row seq): a row that
+ * fails them is no place to split, so that the walk meets it in the middle of a segment and names it as a
+ * single walk would.
+ */
 function startsTransaction(journal: Journal, seq: number): boolean {
+  const rows = journal.readChecked({ fromSeq: seq + 1, toSeq: seq + 1 });
   try {
-    return journal.get(seq)?.kind === 'input';
-  } catch {
-    return false;
+    const next = rows.next();
+    return next.done !== true && next.value.kind === 'input';
+  } finally {
+    rows.return();
   }
 }
 
@@ -160,8 +169,8 @@ interface Pass {
   mismatch: DecisionMismatch | null;
   finalState: EngineState;
   finalStateHash: string;
-  /** A segment could not start from its snapshot: the pass proves nothing and is planned again without it. */
-  unusable: { fromSeq: number; why: string } | null;
+  /** Snapshots a segment could not split at: the pass proves nothing and is planned again without them. */
+  unusable: Array<{ seq: number; why: string }>;
 }
 
 /** One segment as the main thread tracks it: on a worker (all but the last) or on this thread (the last). */
@@ -170,6 +179,8 @@ interface Running {
   readonly worker: SyncWorker | null;
   events: number;
   result: SegmentResult | null;
+  /** The worker failed (it threw, or could not start): thrown when the segments before it passed. */
+  failure: Error | null;
 }
 
 function runSegments(
@@ -187,56 +198,78 @@ function runSegments(
   const { result, state } = runSegment(journal, own.spec, deps, {
     poll: (events) => {
       own.events = events;
-      for (const r of running) if (r.worker !== null && r.result === null) drain(r);
+      for (const r of running) if (r.worker !== null) drain(r);
       progress();
       // An earlier segment failed: what this one finds cannot be the first failure.
-      return running.some((r) => r !== own && r.result !== null && r.result.kind !== 'ok');
+      return running.some((r) => r !== own && (r.failure !== null || (r.result !== null && r.result.kind !== 'ok')));
     },
   });
   own.result = result;
   own.events = result.counts.events;
-  // The final state's hash, while the workers finish (a stored snapshot at the last seq was compared already).
-  const finalStateHash = result.kind !== 'ok' ? '' : own.spec.endStateHash ?? freshStateHash(state);
+  // The final state's hash, while the workers finish (a stored snapshot at the last seq was compared already);
+  // an error here counts only once every segment before this one has passed.
+  let finalStateHash = '';
+  if (result.kind === 'ok') {
+    try {
+      finalStateHash = own.spec.endStateHash ?? freshStateHash(state);
+    } catch (e) {
+      own.failure = e as Error;
+    }
+  }
   // Judge the segments in seq order, waiting for each; the first that did not pass is the answer.
   const counts: SegmentCounts = { events: 0, inputs: 0, decisions: 0, snapshotsChecked: 0 };
+  const unusable: Pass['unusable'] = [];
   let startHashWanted: string | null = null;
   for (const r of running) {
-    while (r.result === null) {
+    while (r.result === null && r.failure === null) {
       take(r, r.worker!.receive(`verify segment ${r.spec.fromSeq + 1}..${r.spec.toSeq}`));
       progress();
     }
     const res = r.result;
+    // Past a snapshot that cannot be split at, only more such snapshots are of use (for the next plan).
+    if (unusable.length > 0) {
+      if (res?.kind === 'unusable_snapshot') unusable.push({ seq: res.seq, why: res.why });
+      continue;
+    }
+    if (res === null || (r.failure !== null && r !== own)) throw r.failure!;
+    if (res.kind === 'unusable_snapshot') {
+      unusable.push({ seq: res.seq, why: res.why });
+      continue;
+    }
+    if (res.kind === 'stopped') throw new Error(`replay --verify: segment ${r.spec.fromSeq + 1}..${r.spec.toSeq} stopped though no segment before it failed`);
+    // Every segment continued the chain from the hash the one before it ended on (the file did not change).
+    if (startHashWanted !== null && res.startHash !== startHashWanted) {
+      throw brokenChain({ seq: r.spec.fromSeq, problem: `hash_mismatch: the segment from seq ${r.spec.fromSeq + 1} continued the chain from another hash at seq ${r.spec.fromSeq} than the segment before ended on: the file changed while it was verified` });
+    }
     counts.events += res.counts.events;
     counts.inputs += res.counts.inputs;
     counts.decisions += res.counts.decisions;
     counts.snapshotsChecked += res.counts.snapshotsChecked;
     switch (res.kind) {
       case 'ok':
-        if (startHashWanted !== null && res.startHash !== startHashWanted) {
-          throw brokenChain({ seq: r.spec.fromSeq, problem: `hash_mismatch: the segment from seq ${r.spec.fromSeq + 1} continued the chain from another hash at seq ${r.spec.fromSeq} than the segment before ended on: the file changed while it was verified` });
-        }
+        if (r.failure !== null) throw r.failure;
         startHashWanted = res.lastHash;
         continue;
       case 'mismatch':
-        return { counts, mismatch: res.mismatch, finalState: state, finalStateHash: '', unusable: null };
+        return { counts, mismatch: res.mismatch, finalState: state, finalStateHash: '', unusable };
       case 'corrupt':
         throw brokenChain(res.bad);
-      case 'unusable_start':
-        return { counts, mismatch: null, finalState: state, finalStateHash: '', unusable: { fromSeq: res.fromSeq, why: res.why } };
-      case 'stopped':
-        throw new Error(`replay --verify: segment ${r.spec.fromSeq + 1}..${r.spec.toSeq} stopped though no segment before it failed`);
       default: {
         const never: never = res;
         throw new Error(`replay --verify: unknown segment result ${JSON.stringify(never)}`);
       }
     }
   }
-  return { counts, mismatch: null, finalState: state, finalStateHash, unusable: null };
+  return { counts, mismatch: null, finalState: state, finalStateHash, unusable };
 }
 
 /** Take in what a worker segment has replied so far, without waiting. */
 function drain(r: Running): void {
-  for (let reply = r.worker!.poll(); reply !== null && r.result === null; reply = r.worker!.poll()) take(r, reply);
+  while (r.result === null && r.failure === null) {
+    const reply = r.worker!.poll();
+    if (reply === null) return;
+    take(r, reply);
+  }
 }
 
 function take(r: Running, reply: ReturnType<SyncWorker['receive']>): void {
@@ -249,11 +282,24 @@ function take(r: Running, reply: ReturnType<SyncWorker['receive']>): void {
       r.events = reply.result.counts.events;
       return;
     case 'failed':
-      if (reply.problem !== undefined) throw new ReplayUsageError(reply.problem, reply.message ?? reply.error);
-      throw new Error(`replay --verify: the segment ${r.spec.fromSeq + 1}..${r.spec.toSeq} failed in its worker thread: ${reply.error}`);
+      r.failure = workerFailure(r, reply);
+      return;
     default: {
       const never: never = reply;
       throw new Error(`replay --verify: unknown reply ${JSON.stringify(never)}`);
     }
   }
+}
+
+/**
+ * The error a worker segment replied, as this thread would have thrown it: a ReplayUsageError keeps its
+ * problem, and the journal's own refusals (a file it cannot open, a row it cannot read, a snapshot of another
+ * version) are a journal that cannot be used (exit 2), as they are on this thread.
+ */
+function workerFailure(r: Running, reply: Extract<WorkerReply, { kind: 'failed' }>): Error {
+  if (reply.problem !== undefined) return new ReplayUsageError(reply.problem, reply.message ?? reply.error);
+  if (reply.name === 'JournalOpenError' || reply.name === 'JournalReadError' || reply.name === 'SnapshotVersionError') {
+    return new ReplayUsageError('corrupt_journal', `${reply.message ?? reply.error}; run \`axiom journal verify\``);
+  }
+  return new Error(`replay --verify: the segment ${r.spec.fromSeq + 1}..${r.spec.toSeq} failed in its worker thread: ${reply.error}`);
 }

@@ -17,7 +17,7 @@ export type WorkerReply =
   | { readonly kind: 'segment-progress'; readonly events: number }
   | { readonly kind: 'segment-done'; readonly result: SegmentResult }
   /** The job threw (or the worker could not load): the error with its stack, and its problem when it was a ReplayUsageError. */
-  | { readonly kind: 'failed'; readonly error: string; readonly problem?: ReplayProblem; readonly message?: string };
+  | { readonly kind: 'failed'; readonly error: string; readonly name?: string; readonly problem?: ReplayProblem; readonly message?: string };
 
 /** What a worker thread is started with (workerData). */
 export interface WorkerData {
@@ -38,6 +38,7 @@ export function replier(data: WorkerData): (r: WorkerReply) => void {
 }
 
 export function failure(e: unknown): WorkerReply {
-  const problem = (e as { name?: unknown; problem?: unknown } | null)?.name === 'ReplayUsageError' ? (e as { problem: ReplayProblem }).problem : undefined;
-  return { kind: 'failed', error: String((e as Error | undefined)?.stack ?? e), problem, message: problem === undefined ? undefined : (e as Error).message };
+  const error = e instanceof Error ? e : null;
+  const problem = error?.name === 'ReplayUsageError' ? (e as { problem: ReplayProblem }).problem : undefined;
+  return { kind: 'failed', error: String(error?.stack ?? e), name: error?.name, problem, message: error?.message };
 }
