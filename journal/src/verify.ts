@@ -176,6 +176,8 @@ function keysSorted(value: unknown): boolean {
 /** The stored columns the walk reads, in this order (Row). */
 const CHECKED_COLUMNS = 'seq, ts, kind, type, caused_by, payload, hash, symbol, client_order_id, recorded_at';
 type Row = [number, number, string, string, number | null, string, string, string | null, string | null, number];
+/** Rows per page the walk reads. */
+const CHECKED_PAGE_ROWS = 4_096;
 
 /**
  * The rows fromSeq..toSeq (all of them by default) in seq order, each checked by the decision table above
@@ -191,16 +193,23 @@ export class CheckedRows implements IterableIterator<AnyEvent> {
   readonly startHash: string;
   /** The first bad row, once the walk has met it (the walk ends there). */
   bad: RowProblem | null = null;
-  /** Rows checked good so far; the last one's seq and hash. */
+  /** Rows checked good so far. */
   checked = 0;
   private at: { expectedSeq: number; prevHash: string; lastInputSeq: number | null };
-  private readonly rows: IterableIterator<Row>;
+  private readonly page: Database.Statement | null;
+  private readonly toSeq: number;
+  /** The rows read and not yet checked (a page at a time: ~10% cheaper per row than a stepping iterator). */
+  private rows: Row[] = [];
+  private index = 0;
+  /** The seq the next page starts after. */
+  private after: number;
   private readonly parsed = { payload: undefined as unknown };
   private done = false;
 
   constructor(db: Database.Database, range: { readonly fromSeq?: number; readonly toSeq?: number } = {}) {
     const fromSeq = range.fromSeq ?? 1;
-    const toSeq = range.toSeq ?? Number.MAX_SAFE_INTEGER;
+    this.toSeq = range.toSeq ?? Number.MAX_SAFE_INTEGER;
+    this.after = fromSeq - 1;
     let prevHash = GENESIS_HASH;
     let lastInputSeq: number | null = null;
     if (fromSeq > 1) {
@@ -215,9 +224,7 @@ export class CheckedRows implements IterableIterator<AnyEvent> {
     }
     this.startHash = prevHash;
     this.at = { expectedSeq: fromSeq, prevHash, lastInputSeq };
-    this.rows = this.done
-      ? [][Symbol.iterator]()
-      : db.prepare(`SELECT ${CHECKED_COLUMNS} FROM events WHERE seq >= ? AND seq <= ? ORDER BY seq`).raw().iterate(fromSeq, toSeq) as IterableIterator<Row>;
+    this.page = this.done ? null : db.prepare(`SELECT ${CHECKED_COLUMNS} FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ${CHECKED_PAGE_ROWS}`).raw();
   }
 
   /** The seq and hash of the last row checked good (fromSeq - 1 and startHash before the first). */
@@ -234,10 +241,23 @@ export class CheckedRows implements IterableIterator<AnyEvent> {
   }
 
   next(): IteratorResult<AnyEvent> {
-    if (this.done) return { done: true, value: undefined };
-    const n = this.rows.next();
-    if (n.done === true) return this.end();
-    const r = n.value;
+    const event = this.nextEvent();
+    return event === null ? { done: true, value: undefined } : { done: false, value: event };
+  }
+
+  /** The next good row's event, or null at the end or at the first bad row (then `bad` says why). */
+  nextEvent(): AnyEvent | null {
+    if (this.done) return null;
+    if (this.index === this.rows.length) {
+      this.rows = this.page!.all(this.after, this.toSeq) as Row[];
+      this.index = 0;
+      if (this.rows.length === 0) {
+        this.end();
+        return null;
+      }
+      this.after = this.rows[this.rows.length - 1]![0];
+    }
+    const r = this.rows[this.index++]!;
     const seq = r[0];
     const kind = r[2];
     const hash = r[6];
@@ -245,35 +265,35 @@ export class CheckedRows implements IterableIterator<AnyEvent> {
     const bad = checkColumns(seq, r[1], kind, r[3], r[4], r[5], hash, r[7], r[8], at, this.parsed);
     if (bad !== null) {
       this.bad = bad;
-      return this.end();
+      this.end();
+      return null;
     }
     this.checked++;
     at.expectedSeq = seq + 1;
     at.prevHash = hash;
     if (kind === 'input') at.lastInputSeq = seq;
-    const event = { seq, ts: r[1], kind, type: r[3], causedBy: r[4], payload: this.parsed.payload, hash, recordedAt: r[9] };
-    return { done: false, value: event as AnyEvent };
+    return { seq, ts: r[1], kind, type: r[3], causedBy: r[4], payload: this.parsed.payload, hash, recordedAt: r[9] } as AnyEvent;
   }
 
-  /** Stop early (a for-of that breaks calls this): the statement is released. */
+  /** Stop early (a for-of that breaks calls this). */
   return(): IteratorResult<AnyEvent> {
-    return this.end();
+    this.end();
+    return { done: true, value: undefined };
   }
 
-  private end(): IteratorResult<AnyEvent> {
-    if (!this.done) {
-      this.done = true;
-      this.rows.return?.();
-    }
-    return { done: true, value: undefined };
+  private end(): void {
+    this.done = true;
+    this.rows = [];
+    this.index = 0;
   }
 }
 
 export function verifyJournal(db: Database.Database, options: VerifyOptions = {}): VerifyResult {
   const { onProgress } = options;
   const total = (db.prepare('SELECT coalesce(max(seq), 0) FROM events').pluck().get() as number);
-  const walk = new CheckedRows(db);
-  for (const _ of walk) {
+  // The rows there were when the walk began: written rows never change, so later reads agree with them.
+  const walk = new CheckedRows(db, { toSeq: total });
+  while (walk.nextEvent() !== null) {
     if (onProgress !== undefined && walk.checked % VERIFY_PROGRESS_EVERY_EVENTS === 0) onProgress(walk.checked, Math.max(total, walk.checked));
   }
   onProgress?.(walk.checked, Math.max(total, walk.checked));

@@ -123,7 +123,7 @@ export function runSegment(journal: Journal, spec: SegmentSpec, deps: DecideDeps
   const startHash = rows.startHash;
   const end = (result: SegmentResult) => ({ result, state });
   try {
-    for (const e of rows) {
+    for (let e = rows.nextEvent(); e !== null; e = rows.nextEvent()) {
       if ((counts.events & (SEGMENT_POLL_EVERY_EVENTS - 1)) === 0 && hooks.poll?.(counts.events) === true) return end({ kind: 'stopped', counts });
       counts.events++;
       if (e.kind === 'input') {
@@ -143,10 +143,7 @@ export function runSegment(journal: Journal, spec: SegmentSpec, deps: DecideDeps
       if (bad !== null) {
         // Collect the rest of this input's journaled decisions (the rows that pass the chain rules) for the report.
         const rest: DecisionEvent[] = [e as DecisionEvent];
-        for (const more of rows) {
-          if (more.kind === 'input') break;
-          rest.push(more as DecisionEvent);
-        }
+        for (let more = rows.nextEvent(); more !== null && more.kind !== 'input'; more = rows.nextEvent()) rest.push(more as DecisionEvent);
         return end({ kind: 'mismatch', counts, startHash, mismatch: buildMismatch(pending, bad.kind, e.seq, bad.detail, rest) });
       }
       pending.matched++;
