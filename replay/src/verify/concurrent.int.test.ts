@@ -232,6 +232,9 @@ describe('the axiom binary', () => {
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout).verify).toMatchObject({ ok: true, stats: { events: lastSeq, segments: 3 } });
+    const text = spawnSync(process.execPath, [BIN, 'replay', base, '--verify', '--threads', '3'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', AXIOM_VERIFY_SEGMENT_EVENTS_MIN: '1' } });
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/VERIFIED: .* in 3 segments side by side; 2 snapshot\(s\) matched where they meet/);
     const seq = Math.floor(lastSeq / 6);
     const bad = run(withBadHash(base, 'cli-bad-hash.journal', seq), 3);
     expect(bad.status).toBe(2);

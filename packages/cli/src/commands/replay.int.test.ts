@@ -130,5 +130,15 @@ describe('axiom replay', () => {
 
     expect((await replay(journal, '--verify', '--to-seq', '10')).code).toBe(EXIT.usage);
     expect((await replay(journal, '--to-seq', 'x')).code).toBe(EXIT.usage);
+    const noVerify = await replay(journal, '--threads', '2');
+    expect(noVerify.code).toBe(EXIT.usage);
+    expect(noVerify.err).toMatch(/--threads is for --verify/);
+    expect((await replay(journal, '--verify', '--threads', '0')).code).toBe(EXIT.usage);
+  });
+
+  it('--verify --threads 1 runs the journal as one segment and says so', async () => {
+    const r = await replay(journal, '--verify', '--threads', '1');
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toMatch(/every row's hash chain checked on the way, in one segment/);
   });
 });
