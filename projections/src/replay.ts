@@ -1,6 +1,6 @@
 // Replay: the fold of a sequence of journaled events into EngineState, and the state hash that proves two
 // replays (from zero, or from a snapshot plus the rest) reached the same state.
-import { sha256Canonical, type AnyEvent } from '@axiom/events';
+import { sha256CanonicalBytes, type AnyEvent } from '@axiom/events';
 import { evolve } from './evolve';
 import { initialEngineState, type EngineState } from './state';
 
@@ -18,7 +18,7 @@ export function replay(events: Iterable<AnyEvent>, fromState?: EngineState): Eng
   return state;
 }
 
-/** sha256 hex of the canonical JSON of the state. */
+/** sha256 hex of the canonical JSON of the state (every byte encoded afresh). */
 export function stateHash(state: EngineState): string {
-  return sha256Canonical(state);
+  return sha256CanonicalBytes(state);
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { canonicalJson, canonicalJsonCachedUtf8, type CanonicalPieceCache } from './canonical';
+import { sha256Canonical, sha256CanonicalBytes } from './hash';
 import { jsonishValue } from './testing/arbitraries';
 
 // The cached encoder must give exactly canonicalJson's bytes: snapshots are hashed and stored with it.
@@ -197,5 +198,21 @@ describe('canonicalJsonCachedUtf8', () => {
     const cache: CanonicalPieceCache = new WeakMap();
     expect(() => canonicalJsonCachedUtf8({ a: { b: undefined } }, cache)).toThrow('$.a.b is undefined');
     expect(() => canonicalJsonCachedUtf8([1, Number.NaN], cache)).toThrow('$[1] is NaN');
+  });
+});
+
+describe('sha256CanonicalBytes', () => {
+  it('is sha256Canonical: the same digest (property), the same error', () => {
+    const value = jsonishValue(fc.oneof(fc.string(), fc.string({ unit: 'binary' })), 6);
+    fc.assert(fc.property(value, (v) => {
+      let expected: string | Error;
+      try {
+        expected = sha256Canonical(v);
+      } catch (e) {
+        expected = e as Error;
+      }
+      if (expected instanceof Error) expect(() => sha256CanonicalBytes(v)).toThrow(expected.message);
+      else expect(sha256CanonicalBytes(v)).toBe(expected);
+    }), { numRuns: 1_000 });
   });
 });

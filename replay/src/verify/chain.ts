@@ -16,7 +16,7 @@ export function brokenChain(bad: ChainBreak): ReplayUsageError {
 /** Check the chain of seqs 1..toSeq on this thread; throws the corrupt-journal error at the first bad row. */
 export function checkChainPrefix(journal: Journal, toSeq: number): void {
   const rows = journal.readChecked({ toSeq });
-  for (const _ of rows) {
+  while (rows.nextEvent() !== null) {
     // each row is checked as it is read
   }
   if (rows.bad !== null) throw brokenChain({ seq: rows.bad.seq, problem: `${rows.bad.problem}: ${rows.bad.detail}` });
