@@ -46,7 +46,8 @@
 // OCO (orders sharing a non-null `ocoGroup`, the exit legs of one position)
 // * The legs share ONE quantity: a fill of q shares on any leg reduces what every leg may still fill by q.
 //   A leg with nothing left to fill is canceled by the broker ('canceled', reason "oco: ..."), its own
-//   partial fills kept. So a complete fill of the take-profit cancels the stop; a partial fill of 60 of 100
+//   partial fills kept; so is a leg that lands when its live group has nothing left for it. No fill is ever
+//   of zero shares. So a complete fill of the take-profit cancels the stop; a partial fill of 60 of 100
 //   leaves the stop live for the other 40 (the position is still protected), and when the stop then sells
 //   those 40, it reports them as a partial fill and both legs end canceled.
 //

@@ -211,6 +211,41 @@ describe('OCO legs', () => {
     expect(fills(log).filter((u) => u.payload.clientOrderId === 'sl').map((u) => u.payload.fillQty)).toEqual([10]);
     expect(sim.broker.positions()).toEqual([]);
   });
+
+  it('a leg that lands when its live group has nothing left for it is canceled at once, with no fill of zero shares', () => {
+    // Found by sim.property.test (seed 1099668709): a fok leg whose group had already filled its quantity
+    // "filled" 0 shares. Here 'a' (2 shares) fills 1 on landing (volume 10 x 0.1) and stays open for the
+    // other; 'late' (1 share, same group) then has nothing left to fill.
+    const sim = simRun({
+      bars: [bar('AAPL', 0, { close: 100, volume: 10 })],
+      react: script({
+        0: (d, { broker, seq }) => {
+          broker.submit(order({ clientOrderId: 'a', qty: 2, ocoGroup: 'g', timeInForce: 'gtc' }), seq, d.now);
+          broker.submit(order({ clientOrderId: 'late', qty: 1, ocoGroup: 'g', timeInForce: 'fok' }), seq, d.now);
+        },
+      }),
+    });
+    const log = sim.run();
+    const t = barEnd(0) + LAT;
+    expect(trace(log)).toEqual([`bar:AAPL@${barEnd(0)}`, `submit-ok:a@${t}`, `new:a@${t}`, `partial_fill:a@${t}`, `submit-ok:late@${t}`, `new:late@${t}`, `canceled:late@${t}`]);
+    const updates = ofType(log, 'broker.order_update');
+    expect(updates.find((u) => u.payload.clientOrderId === 'late' && u.payload.event === 'canceled')?.payload.reason).toBe('oco: group g has nothing left to fill');
+    expect(updates.every((u) => u.payload.fillQty === null || u.payload.fillQty > 0)).toBe(true);
+  });
+});
+
+describe('fill-or-kill', () => {
+  it('is canceled, not filled with zero shares, when the bar it would fill at left no capacity', () => {
+    // volume 0: the bar offers no shares, so a fok market order cannot fill in full.
+    const sim = simRun({
+      bars: [bar('AAPL', 0, { close: 100, volume: 0 })],
+      react: script({ 0: (d, { broker, seq }) => broker.submit(order({ clientOrderId: 'f', qty: 1, timeInForce: 'fok' }), seq, d.now) }),
+    });
+    const log = sim.run();
+    const t = barEnd(0) + LAT;
+    expect(trace(log)).toEqual([`bar:AAPL@${barEnd(0)}`, `submit-ok:f@${t}`, `new:f@${t}`, `canceled:f@${t}`]);
+    expect(fills(log)).toEqual([]);
+  });
 });
 
 describe('refusals', () => {

@@ -391,12 +391,18 @@ export class SimBroker implements Broker, SimVenue {
 
   /** Market orders trade at once against the last trade; ioc/fok are judged once, here (fill-model.ts). */
   private fillOnLanding(o: SimOrder, book: Book, at: number): void {
+    // A leg that lands when its OCO group has nothing left to fill ends as any such leg does (OCO rules).
+    if (o.ocoGroup !== null && this.fillable(o) <= 0) {
+      this.closeOrder(o, book, 'canceled', at, `oco: group ${o.ocoGroup} has nothing left to fill`);
+      return;
+    }
     const last = book.lastPrice;
     const immediate = o.timeInForce === 'ioc' || o.timeInForce === 'fok';
     if (o.orderType === 'market' || (immediate && o.orderType === 'limit')) {
       const marketable = last !== null && (o.orderType === 'market' || limitMarketable(o.side, o.limitPrice as number, last));
       const qty = Math.min(this.fillable(o), book.capLeft);
-      const allowed = o.timeInForce === 'fok' ? qty >= this.fillable(o) : qty > 0;
+      // A fill is of at least one share: fok fills all that is left, or nothing.
+      const allowed = qty > 0 && (o.timeInForce !== 'fok' || qty >= this.fillable(o));
       if (marketable && allowed && last !== null) {
         book.capLeft -= qty;
         const price = o.orderType === 'market' ? marketFillPrice(last, o.side, this.slippageBps) : last;
