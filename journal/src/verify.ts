@@ -65,18 +65,13 @@ export interface RowProblem {
 
 /** Apply the decision table above to one row. Pure. */
 export function checkRow(row: StoredRow, at: ChainPosition): RowProblem | null {
-  return checkRowParsed(row, at, { payload: undefined });
+  return checkColumns(row.seq, row.ts, row.kind, row.type, row.causedBy, row.payload, row.hash, row.symbol, row.clientOrderId, at, { payload: undefined });
 }
 
 /**
- * checkRow, handing a good row's parsed payload back in `parsed.payload` (for a caller that uses the rows it
- * checks: `replay --verify` re-runs them), so the payload is parsed once.
+ * checkRow over the columns themselves (the walk's hot path builds no row object), handing a good row's
+ * parsed payload back in `parsed.payload` for a caller that uses the rows it checks (CheckedRows).
  */
-export function checkRowParsed(row: StoredRow, at: ChainPosition, parsed: { payload: unknown }): RowProblem | null {
-  return checkColumns(row.seq, row.ts, row.kind, row.type, row.causedBy, row.payload, row.hash, row.symbol, row.clientOrderId, at, parsed);
-}
-
-/** checkRowParsed over the columns themselves (the walk's hot path builds no row object). */
 function checkColumns(
   seq: number, ts: number, kindColumn: string, type: string, causedBy: number | null, payloadText: string, hash: string,
   symbolColumn: string | null, clientOrderIdColumn: string | null, at: ChainPosition, parsed: { payload: unknown },

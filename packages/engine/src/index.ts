@@ -8,5 +8,5 @@ export { sizePosition, type SizingInput, type SizingResult } from './decide/sizi
 export { roundPrice, protectivePrices, tickFor } from './decide/prices';
 export { nextDeadline } from './decide/view';
 export { Engine, type EngineOptions, type EngineLogger, type Handled } from './shell';
-export { recoverState, type Recovery, type RecoverOptions } from './recovery';
+export { recoverState, restoreSnapshotText, type Recovery, type RecoverOptions } from './recovery';
 export { BAR_MS, nowOf } from './time';

@@ -1,7 +1,7 @@
 // Crash recovery = start-up (crash-only design): rebuild state from the latest snapshot plus the events
 // after it, through the same reducers. A snapshot that does not restore to its recorded hash is refused
 // and the state is rebuilt from zero instead (said loudly); a snapshot from another state version likewise.
-import type { Journal } from '@axiom/journal';
+import type { Journal, SnapshotText } from '@axiom/journal';
 import { sha256Text } from '@axiom/events';
 import { decodeSnapshot, evolve, initialEngineState, type EngineState } from '@axiom/projections';
 
@@ -28,6 +28,19 @@ export interface RecoverOptions {
   readonly onProgress?: (seq: number) => void;
 }
 
+/**
+ * The state of a stored snapshot, proven intact: its text is the state's canonical JSON, the very bytes its
+ * hash was taken of, so hashing the text proves it without encoding the parsed state again (~20x cheaper),
+ * because parsing canonical JSON and encoding it again gives the same text. `replay --check-snapshots` still
+ * proves every snapshot equal to the state rebuilt from zero. Throws when the text is not its record, or
+ * cannot be restored (another state version: SnapshotVersionError).
+ */
+export function restoreSnapshotText(snap: SnapshotText): EngineState {
+  const hash = sha256Text(snap.text);
+  if (hash !== snap.stateHash) throw new Error(`the snapshot at seq ${snap.seq} hashes to ${hash}, its record says ${snap.stateHash}`);
+  return decodeSnapshot(snap.text);
+}
+
 export function recoverState(journal: Journal, opts: RecoverOptions = {}): Recovery {
   let state = initialEngineState();
   let fromSeq = 0;
@@ -36,14 +49,7 @@ export function recoverState(journal: Journal, opts: RecoverOptions = {}): Recov
     const snap = journal.loadSnapshotText(opts.toSeq);
     if (snap !== null) {
       try {
-        // The stored text is the state's canonical JSON, the very bytes its hash was taken of: hashing the
-        // text proves the snapshot intact without encoding the parsed state again (~20x cheaper), because
-        // parsing canonical JSON and encoding it again gives the same text. `replay --check-snapshots`
-        // still proves every snapshot equal to the state rebuilt from zero.
-        const hash = sha256Text(snap.text);
-        if (hash !== snap.stateHash) throw new Error(`snapshot at seq ${snap.seq} hashes to ${hash}, recorded ${snap.stateHash}`);
-        const restored = decodeSnapshot(snap.text);
-        state = restored;
+        state = restoreSnapshotText(snap);
         fromSeq = snap.seq;
       } catch (e) {
         snapshotRefused = (e as Error).message;

@@ -8,8 +8,8 @@
 // would: segment 0 reaches the state of the first boundary snapshot exactly, the next starts from those very
 // bytes, and so on; the hash each segment continued the chain from is the hash the one before ended on
 // (verify.ts checks that). The first bad row or mismatch ends a segment.
-import { canonicalJson, sha256Text, type DecisionDraft, type DecisionEvent, type InputEvent } from '@axiom/events';
-import { provisionalEnvelope, step, type DecideDeps } from '@axiom/engine';
+import { canonicalJson, type DecisionDraft, type DecisionEvent, type InputEvent } from '@axiom/events';
+import { provisionalEnvelope, restoreSnapshotText, step, type DecideDeps } from '@axiom/engine';
 import type { Journal } from '@axiom/journal';
 import { decodeSnapshot, evolve, initialEngineState, SnapshotVersionError, stateHash, type EngineState } from '@axiom/projections';
 import { sameJson } from './same-json';
@@ -101,8 +101,6 @@ interface Pending {
   matched: number;
 }
 
-/** The sha256 of the state's canonical JSON, every byte encoded afresh: `stateHash`. */
-export const freshStateHash = stateHash;
 
 /** Re-run one segment (see the top of this file); also returns the state at its end (or where it stopped). */
 export function runSegment(journal: Journal, spec: SegmentSpec, deps: DecideDeps, hooks: SegmentHooks = {}): { result: SegmentResult; state: EngineState } {
@@ -158,7 +156,7 @@ export function runSegment(journal: Journal, spec: SegmentSpec, deps: DecideDeps
     state = pending.after;
   }
   if (spec.endStateHash !== null) {
-    const hash = freshStateHash(state);
+    const hash = stateHash(state);
     if (hash !== spec.endStateHash) {
       const version = otherVersion(journal, spec.toSeq);
       if (version !== null) return end({ kind: 'unusable_snapshot', counts, seq: spec.toSeq, why: version });
@@ -189,15 +187,12 @@ function otherVersion(journal: Journal, seq: number): string | null {
 function loadStart(journal: Journal, spec: SegmentSpec): EngineState | string {
   const snap = journal.loadSnapshotText(spec.fromSeq);
   if (snap === null || snap.seq !== spec.fromSeq) return `no snapshot is stored at seq ${spec.fromSeq}`;
-  // The stored text must be the very bytes the recorded hash was taken of (the hash the segment before ends on).
-  const hash = sha256Text(snap.text);
-  if (hash !== spec.fromStateHash || snap.stateHash !== spec.fromStateHash) {
-    return `the snapshot at seq ${spec.fromSeq} hashes to ${hash}, its record says ${snap.stateHash}`;
-  }
+  // Its record must be the hash the segment before ends on, and its text the very bytes of that hash.
+  if (snap.stateHash !== spec.fromStateHash) return `the snapshot at seq ${spec.fromSeq} is recorded as ${snap.stateHash}, not ${String(spec.fromStateHash)} as planned`;
   try {
-    return decodeSnapshot(snap.text);
+    return restoreSnapshotText(snap);
   } catch (e) {
-    return `the snapshot at seq ${spec.fromSeq} cannot be restored: ${(e as Error).message}`;
+    return e instanceof SnapshotVersionError ? `the snapshot at seq ${spec.fromSeq} cannot be restored: ${e.message}` : (e as Error).message;
   }
 }
 

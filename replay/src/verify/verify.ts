@@ -15,12 +15,12 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { DecideDeps } from '@axiom/engine';
 import type { Journal } from '@axiom/journal';
-import type { EngineState } from '@axiom/projections';
+import { stateHash, type EngineState } from '@axiom/projections';
 import { brokenChain, checkChainPrefix } from './chain';
 import { latestRunStarted, rebuildDeps, type RunStarted } from './deps';
 import { ReplayUsageError } from './errors';
 import {
-  freshStateHash, runSegment,
+  runSegment,
   type DecisionMismatch, type SegmentCounts, type SegmentResult, type SegmentSpec,
 } from './segment';
 import { seqBound } from './seq';
@@ -211,7 +211,7 @@ function runSegments(
   let finalStateHash = '';
   if (result.kind === 'ok') {
     try {
-      finalStateHash = own.spec.endStateHash ?? freshStateHash(state);
+      finalStateHash = own.spec.endStateHash ?? stateHash(state);
     } catch (e) {
       own.failure = e as Error;
     }
