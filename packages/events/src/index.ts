@@ -2,6 +2,7 @@
 export * from './catalog';
 export * from './envelope';
 export * from './canonical';
+export { isCanonicalTextByScan } from './canonical-scan';
 export * from './hash';
 export * from './validate';
 export * as fields from './fields';

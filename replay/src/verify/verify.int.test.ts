@@ -46,7 +46,7 @@ describe('verifyDecisions', () => {
     expect(r.stats.snapshotsChecked).toBe(3 + (atLast ? 1 : 0));
     expect(r.warnings).toEqual([]);
     // The re-run's final state is the recovered state.
-    expect(r.finalStateHash).toBe(withJournal(base, (j) => stateHash(recoverState(j).state)));
+    expect(stateHash(r.finalState)).toBe(withJournal(base, (j) => stateHash(recoverState(j).state)));
   });
 
   it('stops at a changed decision payload the hash chain cannot catch (re-appended journal)', () => {

@@ -139,6 +139,8 @@ function replayAction(file: string, flags: ReplayFlags, io: ReplayCommandIo): nu
   try {
     const out: Record<string, unknown> = { journal: file };
     let verify: VerifyDecisionsResult | null = null;
+    /** The state hash the re-run ended on, compared below with the recovered state's. */
+    let reRunHash: string | null = null;
     if (flags.verify === true) {
       const bar = progressBar(io, flags, 'verify', 'events');
       try {
@@ -146,8 +148,9 @@ function replayAction(file: string, flags: ReplayFlags, io: ReplayCommandIo): nu
       } finally {
         bar.stop();
       }
+      if (verify.ok) reRunHash = stateHash(verify.finalState);
       out.verify = verify.ok
-        ? { ok: true, stats: verify.stats, warnings: verify.warnings, finalStateHash: verify.finalStateHash }
+        ? { ok: true, stats: verify.stats, warnings: verify.warnings, finalStateHash: reRunHash }
         : { ok: false, stats: verify.stats, warnings: verify.warnings, mismatch: verify.mismatch };
       for (const w of verify.warnings) io.stderr.write(`warning: ${w}\n`);
       if (!verify.ok) {
@@ -185,8 +188,8 @@ function replayAction(file: string, flags: ReplayFlags, io: ReplayCommandIo): nu
     text.push(`Recovered ${file} ${recovery.fromSeq === 0 ? 'from zero' : `from the snapshot at seq ${recovery.fromSeq}`} + ${recovery.eventsReplayed.toLocaleString('en-US')} events in ${recoveryMs.toFixed(1)} ms`);
     if (verify !== null && verify.ok) {
       text.push(`VERIFIED: every journaled decision is reproduced exactly by step; ${formatVerifyStats(verify.stats)}`);
-      if (flags.toSeq === undefined && verify.finalStateHash !== stateHash(recovery.state)) {
-        text.push(`MISMATCH: the re-run's final state ${verify.finalStateHash} is not the recovered state ${summary.stateHash}`);
+      if (flags.toSeq === undefined && reRunHash !== summary.stateHash) {
+        text.push(`MISMATCH: the re-run's final state ${reRunHash} is not the recovered state ${summary.stateHash}`);
         out.verify = { ...(out.verify as object), ok: false, finalStateMismatch: true };
         write(io, flags, out, `${text.join('\n')}\n`);
         return EXIT.failed;
