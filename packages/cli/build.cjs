@@ -21,7 +21,10 @@ const WORKER_FILES = ['journal/src/write-behind-thread.cjs', 'journal/src/read-a
  * Worker-thread entries written in TypeScript: bundled beside a bundle under these names, where the code
  * that starts them looks first (outside a bundle it starts a .cjs bootstrap that loads the sources via tsx).
  */
-const WORKER_BUNDLES = [{ entry: 'replay/src/verify/worker-entry.ts', out: 'verify-worker.cjs' }];
+const WORKER_BUNDLES = [
+  { entry: 'replay/src/verify/worker-entry.ts', out: 'verify-worker.cjs' },
+  { entry: 'replay/src/data/day-reader-entry.ts', out: 'day-reader-thread.cjs' },
+];
 const EXTERNAL = ['better-sqlite3', 'parquet-wasm', 'parquet-wasm/*', 'tsx', 'tsx/*', 'esbuild', 'uplot/*', '@axiom/replay/package.json'];
 
 /** Newest modification time (ms) of the sources a bundle is built from (the workspace and the entry's directory). */

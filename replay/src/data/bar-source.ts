@@ -1,6 +1,8 @@
 // A bar source: a directory of day files (or one day file) replayed in (ts, symbol) order, one day at a time.
 // Guarantee: days are visited in date order and each day file is read (and checked) only when the iterator
-// reaches it, so replaying years never holds more than one day in memory or in WASM. Corporate actions from
+// reaches it, so replaying years never holds more than one day in memory or in WASM; with `readAhead` the
+// next days' files are read on a thread beforehand (at most READ_AHEAD_DAYS more in memory), and a day's
+// error is still thrown when the iterator reaches that day. Corporate actions from
 // `corporate-actions.json` are handed out with the first day on or after their ex-date, so a backtest can
 // emit each one before the first bar it affects, even when the ex-date itself has no day file.
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -8,7 +10,15 @@ import { dirname, join } from 'node:path';
 import { Bar, BarDataError } from './bar';
 import { CorporateAction, readCorporateActions } from './corporate-actions';
 import { isIsoDate } from './ny-time';
-import { BAR_DAY_FILE_PATTERN, BarColumns, barDayFileDate, readBarDay, readBarDayColumns } from './parquet-day';
+import { readDayColumnsAhead } from './day-read-ahead';
+import { BAR_DAY_FILE_PATTERN, BarColumns, barDayFileDate, barsOfColumns, readBarDay, readBarDayColumns } from './parquet-day';
+
+/** The next day of a read-ahead, which must be `date`'s. */
+function nextDay(ahead: Generator<BarColumns, void, undefined>, date: string): BarColumns {
+  const next = ahead.next();
+  if (next.done === true || next.value.date !== date) throw new Error(`assertion: the day read ahead is not ${date}`);
+  return next.value;
+}
 
 export type BarDay = {
   date: string;
@@ -34,10 +44,19 @@ export type BarSource = {
   /** The day file of one day of the source (its bytes identify the data set cheaply: a backtest's run id). */
   dayFile(date: string): string;
   /** Day by day, with the actions that apply before each day's first bar. */
-  eachDay(): Generator<BarDay, void, undefined>;
+  eachDay(options?: ReadOptions): Generator<BarDay, void, undefined>;
   /** Every bar of the source in (ts, symbol) order, read one day file at a time. */
-  bars(): Generator<Bar, void, undefined>;
+  bars(options?: ReadOptions): Generator<Bar, void, undefined>;
   [Symbol.iterator](): Generator<Bar, void, undefined>;
+};
+
+export type ReadOptions = {
+  /**
+   * Read the next days' files on a thread while the caller replays the current one (day-read-ahead.ts): a
+   * long replay of many small days. The same bars and the same errors, when the replay reaches their day;
+   * up to READ_AHEAD_DAYS more days are held in memory.
+   */
+  readAhead?: boolean;
 };
 
 export type BarSourceOptions = {
@@ -94,18 +113,23 @@ export function openBarSource(pathOrDir: string, options: BarSourceOptions = {})
   };
   const readDay = (date: string): Bar[] => readBarDay(dayFile(date));
 
-  function* eachDay(): Generator<BarDay, void, undefined> {
-    let previous: string | null = null;
-    for (const date of days) {
-      const lowerExclusive = previous;
-      const actions = actionsInRange.filter((a) => (lowerExclusive === null ? a.exDate === date : a.exDate > lowerExclusive && a.exDate <= date));
-      yield { date, actions, bars: readDay(date) };
-      previous = date;
+  function* eachDay(options: ReadOptions = {}): Generator<BarDay, void, undefined> {
+    const ahead = options.readAhead === true ? readDayColumnsAhead(days.map(dayFile)) : null;
+    try {
+      let previous: string | null = null;
+      for (const date of days) {
+        const lowerExclusive = previous;
+        const actions = actionsInRange.filter((a) => (lowerExclusive === null ? a.exDate === date : a.exDate > lowerExclusive && a.exDate <= date));
+        yield { date, actions, bars: ahead === null ? readDay(date) : barsOfColumns(nextDay(ahead, date)) };
+        previous = date;
+      }
+    } finally {
+      ahead?.return();
     }
   }
 
-  function* bars(): Generator<Bar, void, undefined> {
-    for (const day of eachDay()) yield* day.bars;
+  function* bars(options: ReadOptions = {}): Generator<Bar, void, undefined> {
+    for (const day of eachDay(options)) yield* day.bars;
   }
 
   return {

@@ -224,7 +224,11 @@ function utf8Vector(strings: readonly string[]): Vector<Utf8> {
 
 /** Reads and checks a day file into bars, in (ts, symbol) order. */
 export function readBarDay(path: string): Bar[] {
-  const c = readBarDayColumns(path);
+  return barsOfColumns(readBarDayColumns(path));
+}
+
+/** The bars of a day read as columns, in their order. */
+export function barsOfColumns(c: BarColumns): Bar[] {
   // Locals instead of property reads per row: this loop is the hot path of every replay.
   const { length, symbols, symbolIndex, ts, open, high, low, close, volume, vwap, vwapValid, trades, tradesValid } = c;
   const bars: Bar[] = new Array<Bar>(length);

@@ -10,9 +10,8 @@
 // transform does not reach worker threads): worker.cjs registers tsx's CommonJS hook, then loads the module
 // of its job (segment-worker.ts); inside a bundle, the bundled entry beside it runs instead. Its path is found through the replay package, so it holds
 // from the sources and from a bundle in another directory alike.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { startThread, threadEntry } from '../thread';
 import type { WorkerJob, WorkerReply } from './worker-protocol';
 
 /** The longest a verify waits for a worker that sends nothing before it gives up on it (a dead worker). */
@@ -20,10 +19,8 @@ export const WORKER_SILENCE_MS_MAX = 120_000;
 /** One Atomics.wait slice: a reply the counter bump missed is still picked up this soon. */
 const WAIT_SLICE_MS = 50;
 
-const BOOTSTRAP = join(dirname(require.resolve('@axiom/replay/package.json')), 'src', 'verify', 'worker.cjs');
-/** Inside a production bundle (packages/cli/build.cjs) the worker is bundled beside it: no tsx, ~2x faster. */
-const BUNDLED = join(__dirname, 'verify-worker.cjs');
-const ENTRY = existsSync(BUNDLED) ? BUNDLED : BOOTSTRAP;
+/** Inside a production bundle the worker is bundled beside it (no tsx, ~2x faster to start). */
+const ENTRY = threadEntry(__dirname, 'verify-worker.cjs', 'src/verify/worker.cjs');
 
 export class SyncWorker {
   private readonly worker: Worker;
@@ -33,21 +30,8 @@ export class SyncWorker {
   private stopped = false;
 
   constructor(job: WorkerJob) {
-    const { port1, port2 } = new MessageChannel();
     this.posted = new Int32Array(new SharedArrayBuffer(4));
-    this.worker = new Worker(ENTRY, {
-      workerData: { job, port: port2, posted: this.posted },
-      transferList: [port2],
-      // The entry registers tsx itself; the parent's flags (`--import tsx`, `--cpu-prof`) are not for it.
-      execArgv: [],
-    });
-    // Failures arrive as replies; a worker that dies without one ends a wait by the silence bound. Without
-    // a listener its 'error' event would crash the process after verify returned.
-    this.worker.on('error', () => undefined);
-    // Neither the worker nor its port may keep the process alive once verify has returned.
-    this.worker.unref();
-    this.port = port1;
-    this.port.unref();
+    ({ worker: this.worker, port: this.port } = startThread(ENTRY, { job, posted: this.posted }));
   }
 
   /** Send a message to the worker (a structured clone, made now, on this thread). */
