@@ -45,6 +45,7 @@ describe('checkRow (verify decision table)', () => {
     ['an edited hash', { ...input, hash: 'f'.repeat(64) }, atInput, 'hash_mismatch', 7, /stored hash ffff/],
     ['a different previous hash', input, { ...atInput, prevHash: GENESIS_HASH }, 'hash_mismatch', 7, /altered/],
     ['an unknown type', rehash({ ...input, type: 'market.tick' }, PREV), atInput, 'unknown_type', 7, /"market.tick" is not a known event type/],
+    ['an empty type', rehash({ ...input, type: '' }, PREV), atInput, 'unknown_type', 7, /"" is not a known event type/],
     ['a wrong kind', rehash({ ...input, kind: 'decision' }, PREV), atInput, 'bad_kind', 7, /market.bar is stored as kind "decision"; the catalog says input/],
     ['an input with causedBy', { ...input, causedBy: 3 }, atInput, 'bad_caused_by', 7, /inputs have none/],
     ['a decision without causedBy', { ...decision, causedBy: null }, atDecision, 'bad_caused_by', 8, /causedBy null, but the input of its transaction is seq 7/],

@@ -131,11 +131,14 @@ function planSegments(journal: Journal, lastSeq: number, threads: number, minEve
   const count = Math.min(threads, Math.floor(lastSeq / Math.max(1, minEvents)));
   const cuts: Array<{ seq: number; stateHash: string }> = [];
   if (count > 1) {
-    const candidates = snapshots.filter((s) => s.seq < lastSeq && !unusable.has(s.seq) && startsTransaction(journal, s.seq));
-    for (let i = 1; i < count && candidates.length > 0; i++) {
+    const candidates = snapshots.filter((s) => s.seq < lastSeq && !unusable.has(s.seq));
+    // Whether a snapshot starts a transaction is read only for the ones considered (nearest first).
+    const starts = new Map<number, boolean>();
+    const startsAt = (seq: number) => starts.get(seq) ?? starts.set(seq, startsTransaction(journal, seq)).get(seq)!;
+    for (let i = 1; i < count; i++) {
       const target = (lastSeq * i) / count;
-      let best = candidates[0]!;
-      for (const c of candidates) if (Math.abs(c.seq - target) < Math.abs(best.seq - target)) best = c;
+      const best = [...candidates].sort((x, y) => Math.abs(x.seq - target) - Math.abs(y.seq - target) || x.seq - y.seq).find((c) => startsAt(c.seq));
+      if (best === undefined) break;
       const prev = cuts.length > 0 ? cuts[cuts.length - 1]!.seq : 0;
       if (best.seq - prev >= minEvents && lastSeq - best.seq >= minEvents) cuts.push(best);
     }
