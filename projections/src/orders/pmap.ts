@@ -100,12 +100,18 @@ export function pmapDelete<V>(map: PMap<V>, key: string): PMap<V> {
 
 /** Visits every entry in layout order (deterministic for given contents). */
 export function pmapForEach<V>(map: PMap<V>, visit: (value: V, key: string) => void): void {
-  if (map.size === 0) return;
+  // Stops once every key was visited: a map of a few keys (the working orders) skips most of the slots.
+  let left = map.size;
+  if (left === 0) return;
   for (const branch of map.root) {
     if (!branch) continue;
     for (const leaf of branch) {
       if (!leaf) continue;
-      for (const k of Object.keys(leaf)) visit(leaf[k] as V, k);
+      for (const k of Object.keys(leaf)) {
+        visit(leaf[k] as V, k);
+        left--;
+      }
+      if (left <= 0) return;
     }
   }
 }
