@@ -102,7 +102,7 @@ function checkColumns(
     };
   }
   let kind: EventKind;
-  if (type === lastType) {
+  if (lastType !== null && type === lastType) {
     kind = lastKind;
   } else {
     if (!isEventType(type)) {

@@ -142,6 +142,7 @@ export function runBacktest(opts: BacktestOptions): BacktestResult {
       heldOvernight: broker.heldOvernight().map((h) => ({ symbol: h.symbol, qty: h.qty, date: h.date })),
     };
   } finally {
+    source.close();
     journal.close();
   }
 }
@@ -163,6 +164,8 @@ interface MarketInputs {
   describe(): string;
   firstTs(): number;
   dayCount(): number;
+  /** Stop reading (the day reader thread, when the run ends early: an error mid-run). Idempotent. */
+  close(): void;
 }
 
 function openMarketInputs(input: BarInput): MarketInputs {
@@ -225,6 +228,9 @@ function parquetInputs(path: string, from?: string, to?: string): MarketInputs {
       return r.done === true ? 0 : r.value.ts;
     },
     dayCount: () => days.length,
+    close: () => {
+      stream.return();
+    },
   };
 }
 
@@ -257,5 +263,6 @@ function journalInputs(path: string): MarketInputs {
     describe: () => `journal:${path}`,
     firstTs: () => bars[0]!.ts,
     dayCount: () => days.size,
+    close: () => undefined,
   };
 }

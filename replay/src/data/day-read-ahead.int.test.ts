@@ -79,6 +79,20 @@ describe('readDayColumnsAhead', () => {
     }
   });
 
+  it('throws a file system error with its name, message and code, as reading it here would', () => {
+    // A directory where a day file should be: readFileSync's EISDIR, which the day reader passes on as it is.
+    const dir = join(tmp, 'eisdir');
+    mkdirSync(join(dir, '2025-03-12.parquet'), { recursive: true });
+    const files = [paths[0]!, paths[1]!, join(dir, '2025-03-12.parquet')];
+    const expected = errorOf(() => readBarDayColumns(files[2]!)) as NodeJS.ErrnoException;
+    expect(expected.code).toBe('EISDIR');
+    for (const readHere of [true, false]) {
+      const got = errorOf(() => [...readDayColumnsAhead(files, { ahead: 2, readHere })]) as NodeJS.ErrnoException;
+      expect({ name: got.name, message: got.message, code: got.code, errno: got.errno, syscall: got.syscall })
+        .toEqual({ name: expected.name, message: expected.message, code: expected.code, errno: expected.errno, syscall: expected.syscall });
+    }
+  });
+
   it('can be left early (the reader stops) and read again', () => {
     const first: string[] = [];
     for (const c of readDayColumnsAhead(paths, { ahead: 3, readHere: false })) {

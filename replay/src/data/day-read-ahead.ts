@@ -11,8 +11,8 @@
 // the BarDataError it would have been here. At most READ_AHEAD_DAYS days are read ahead.
 import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { startThread, threadEntry } from '../thread';
-import { BarDataError, type BarDataErrorReason } from './bar';
-import { DAY_CLAIMED, DAY_POSTED, DAY_SIGNALS, DAY_STOP, DAY_TAKEN, type DayReaderData, type DayReaderMessage } from './day-reader-protocol';
+import { BarDataError } from './bar';
+import { DAY_CLAIMED, DAY_POSTED, DAY_SIGNALS, DAY_STOP, DAY_TAKEN, type DayReaderData, type DayReaderMessage, type ThreadError } from './day-reader-protocol';
 import { readBarDayColumns, type BarColumns } from './parquet-day';
 
 /** Days the reader thread may have read and not yet handed over. */
@@ -92,10 +92,13 @@ class DayReader {
   }
 }
 
-/** The reader's error as this thread would have thrown it. */
-function asError(e: { readonly name: string; readonly message: string; readonly reason?: BarDataErrorReason }): Error {
+/** The reader's error as this thread would have thrown it (its class when it is a BarDataError, a system error's code). */
+function asError(e: ThreadError): Error {
   if (e.name === 'BarDataError') return new BarDataError(e.message, e.reason);
-  const err = new Error(e.message);
+  const err: NodeJS.ErrnoException = new Error(e.message);
   err.name = e.name;
+  if (e.code !== undefined) err.code = e.code;
+  if (e.errno !== undefined) err.errno = e.errno;
+  if (e.syscall !== undefined) err.syscall = e.syscall;
   return err;
 }

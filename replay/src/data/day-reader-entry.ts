@@ -4,7 +4,7 @@
 // `day-reader.cjs` beside a production bundle (packages/cli/build.cjs), or through day-reader.cjs and tsx.
 import { workerData } from 'node:worker_threads';
 import { BarDataError } from './bar';
-import { DAY_CLAIMED, DAY_POSTED, DAY_STOP, DAY_TAKEN, type DayReaderData, type DayReaderMessage } from './day-reader-protocol';
+import { DAY_CLAIMED, DAY_POSTED, DAY_STOP, DAY_TAKEN, type DayReaderData, type DayReaderMessage, type ThreadError } from './day-reader-protocol';
 import { readBarDayColumns, type BarColumns } from './parquet-day';
 
 const data = workerData as DayReaderData;
@@ -14,6 +14,19 @@ function post(message: DayReaderMessage, transfer: ArrayBuffer[] = []): void {
   data.port.postMessage(message, transfer);
   Atomics.add(signals, DAY_POSTED, 1);
   Atomics.notify(signals, DAY_POSTED);
+}
+
+/** What the replay needs of an error to throw it as reading the day there would have. */
+function threadError(e: unknown): ThreadError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const sys = err as NodeJS.ErrnoException;
+  return {
+    name: err.name, message: err.message,
+    ...(err instanceof BarDataError ? { reason: err.reason } : {}),
+    ...(sys.code !== undefined ? { code: sys.code } : {}),
+    ...(sys.errno !== undefined ? { errno: sys.errno } : {}),
+    ...(sys.syscall !== undefined ? { syscall: sys.syscall } : {}),
+  };
 }
 
 /** The buffers of the columns' typed arrays, each once. */
@@ -38,8 +51,7 @@ try {
     try {
       columns = readBarDayColumns(data.paths[index]!);
     } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      post({ index, error: { name: err.name, message: err.message, ...(err instanceof BarDataError ? { reason: err.reason } : {}) } });
+      post({ index, error: threadError(e) });
       break;
     }
     post({ index, columns }, buffersOf(columns));

@@ -27,4 +27,16 @@ export interface DayReaderData {
 /** One message of the reader thread per day it claimed (`index` in paths): its columns, or why it could not be read (then it stops). */
 export type DayReaderMessage =
   | { readonly index: number; readonly columns: BarColumns }
-  | { readonly index: number; readonly error: { readonly name: string; readonly message: string; readonly reason?: BarDataErrorReason } };
+  | { readonly index: number; readonly error: ThreadError };
+
+/** An error as it crosses threads: what this package's callers read of it (a file system error's code too). */
+export interface ThreadError {
+  readonly name: string;
+  readonly message: string;
+  /** A BarDataError's reason. */
+  readonly reason?: BarDataErrorReason;
+  /** A system error's code, errno and syscall (EACCES, EISDIR, ...). */
+  readonly code?: string;
+  readonly errno?: number;
+  readonly syscall?: string;
+}
