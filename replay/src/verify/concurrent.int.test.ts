@@ -213,7 +213,8 @@ describe('the hash chain, checked row by row in every segment', () => {
 
 describe('a worker thread that fails', () => {
   it('says so, with the error, instead of going silent', () => {
-    const worker = new SyncWorker({ kind: 'segment', file: join(dir, 'no-such.journal'), spec: { fromSeq: 0, fromStateHash: null, toSeq: 10, endStateHash: null }, runStartedSeq: 1, lastSeq: 10 });
+    const worker = new SyncWorker();
+    worker.start({ kind: 'segment', file: join(dir, 'no-such.journal'), spec: { fromSeq: 0, fromStateHash: null, toSeq: 10, endStateHash: null }, runStartedSeq: 1, lastSeq: 10 });
     try {
       const reply = worker.receive('test segment');
       expect(reply).toMatchObject({ kind: 'failed', error: expect.stringMatching(/no-such\.journal/) });

@@ -5,9 +5,9 @@
 import { openJournal } from '@axiom/journal';
 import { rebuildDeps, type RunStarted } from './deps';
 import { runSegment } from './segment';
-import { failure, replier, type WorkerData } from './worker-protocol';
+import { failure, replier, type JobData } from './worker-protocol';
 
-export function run(data: WorkerData): void {
+export function run(data: JobData): void {
   const reply = replier(data);
   const job = data.job;
   if (job.kind !== 'segment') throw new Error(`segment-worker started for a ${String(job.kind)} job`);

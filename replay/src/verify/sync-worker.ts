@@ -12,7 +12,7 @@
 // from the sources and from a bundle in another directory alike.
 import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { startThread, threadEntry } from '../thread';
-import type { WorkerJob, WorkerReply } from './worker-protocol';
+import { JOBS_SENT, REPLIES_POSTED, type WorkerJob, type WorkerReply } from './worker-protocol';
 
 /** The longest a verify waits for a worker that sends nothing before it gives up on it (a dead worker). */
 export const WORKER_SILENCE_MS_MAX = 120_000;
@@ -25,18 +25,21 @@ const ENTRY = threadEntry(__dirname, 'verify-worker.cjs', 'src/verify/worker.cjs
 export class SyncWorker {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  /** [0]: replies posted so far (bumped by the worker after each one). */
+  /** Counters (worker-protocol.ts): replies posted by the worker, jobs sent to it. */
   private readonly posted: Int32Array;
   private stopped = false;
 
-  constructor(job: WorkerJob) {
-    this.posted = new Int32Array(new SharedArrayBuffer(4));
-    ({ worker: this.worker, port: this.port } = startThread(ENTRY, { job, posted: this.posted }));
+  /** Start the thread: it loads its code, then waits for its job (`start`). */
+  constructor() {
+    this.posted = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+    ({ worker: this.worker, port: this.port } = startThread(ENTRY, { posted: this.posted }));
   }
 
-  /** Send a message to the worker (a structured clone, made now, on this thread). */
-  post(message: unknown): void {
-    this.port.postMessage(message);
+  /** Give the thread its job (once). */
+  start(job: WorkerJob): void {
+    this.port.postMessage(job);
+    Atomics.add(this.posted, JOBS_SENT, 1);
+    Atomics.notify(this.posted, JOBS_SENT);
   }
 
   /** The next reply if one has arrived, without waiting. */
@@ -52,12 +55,12 @@ export class SyncWorker {
   receive(what: string): WorkerReply {
     const deadline = performance.now() + WORKER_SILENCE_MS_MAX;
     for (;;) {
-      const seen = Atomics.load(this.posted, 0);
+      const seen = Atomics.load(this.posted, REPLIES_POSTED);
       const reply = this.poll();
       if (reply !== null) return reply;
       const left = deadline - performance.now();
       if (left <= 0) throw new Error(`replay --verify: the worker thread (${what}) sent nothing for ${WORKER_SILENCE_MS_MAX} ms; it stopped`);
-      Atomics.wait(this.posted, 0, seen, Math.min(left, WAIT_SLICE_MS));
+      Atomics.wait(this.posted, REPLIES_POSTED, seen, Math.min(left, WAIT_SLICE_MS));
     }
   }
 

@@ -68,57 +68,82 @@ export type VerifyDecisionsResult =
 export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions = {}): VerifyDecisionsResult {
   const t0 = performance.now();
   const lastSeq = journal.lastSeq();
-  let runStarted: RunStarted | null = null;
-  let warnings: readonly string[] = [];
-  let deps = opts.deps;
-  const found = deps === undefined ? latestRunStarted(journal, seqBound(lastSeq)) : null;
-  // The run.started that names the strategy files must be proven intact before any file it names is loaded
-  // (loading runs the file), here or in a worker: its chain is checked first. Usually it is seq 1.
-  if (found !== null) checkChainPrefix(journal, found.seq);
-  const threads = found === null ? 1 : Math.max(1, Math.min(opts.threads ?? availableParallelism(), VERIFY_THREADS_MAX));
-  const file = resolve(journal.info().path);
-  const unusable = new Set<number>();
-  const notes: string[] = [];
-  // A pass that met snapshots it cannot split at (a text that is not its record, another state version) is
-  // planned again without them.
-  for (;;) {
-    const specs = planSegments(journal, lastSeq, threads, opts.segmentEventsMin ?? VERIFY_SEGMENT_EVENTS_MIN, unusable);
-    const running: Running[] = [];
-    let pass: Pass;
-    try {
-      // The worker segments start first: their start-up (loading the code, ~100 ms) overlaps this thread's.
-      specs.forEach((spec, i) => {
-        const worker = i < specs.length - 1 ? new SyncWorker({ kind: 'segment', file, spec, runStartedSeq: found!.seq, lastSeq }) : null;
-        running.push({ spec, worker, events: 0, result: null, failure: null });
-      });
-      if (deps === undefined) {
-        const rebuilt = rebuildDeps(journal, seqBound(lastSeq), found);
-        deps = rebuilt.deps;
-        runStarted = rebuilt.runStarted;
-        warnings = rebuilt.warnings;
+  const minEvents = opts.segmentEventsMin ?? VERIFY_SEGMENT_EVENTS_MIN;
+  const threadsWanted = opts.deps !== undefined ? 1 : Math.max(1, Math.min(opts.threads ?? availableParallelism(), VERIFY_THREADS_MAX));
+  // The worker threads start first, before their jobs are known: loading their code (~100 ms) overlaps the
+  // reads below (the run.started, a scan of the journal; the chain up to it; the plan). Those not needed end.
+  let spare: SyncWorker[] = startWorkers(segmentCount(lastSeq, threadsWanted, minEvents) - 1);
+  try {
+    let runStarted: RunStarted | null = null;
+    let warnings: readonly string[] = [];
+    let deps = opts.deps;
+    const found = deps === undefined ? latestRunStarted(journal, seqBound(lastSeq)) : null;
+    // The run.started that names the strategy files must be proven intact before any file it names is loaded
+    // (loading runs the file), here or in a worker: its chain is checked first. Usually it is seq 1.
+    if (found !== null) checkChainPrefix(journal, found.seq);
+    const threads = found === null ? 1 : threadsWanted;
+    const file = resolve(journal.info().path);
+    const unusable = new Set<number>();
+    const notes: string[] = [];
+    // A pass that met snapshots it cannot split at (a text that is not its record, another state version) is
+    // planned again without them.
+    for (;;) {
+      const specs = planSegments(journal, lastSeq, threads, minEvents, unusable);
+      const running: Running[] = [];
+      let pass: Pass;
+      try {
+        specs.forEach((spec, i) => {
+          let worker: SyncWorker | null = null;
+          if (i < specs.length - 1) {
+            worker = spare.shift() ?? new SyncWorker();
+            worker.start({ kind: 'segment', file, spec, runStartedSeq: found!.seq, lastSeq });
+          }
+          running.push({ spec, worker, events: 0, result: null, failure: null });
+        });
+        for (const w of spare) w.stop();
+        spare = [];
+        if (deps === undefined) {
+          const rebuilt = rebuildDeps(journal, seqBound(lastSeq), found);
+          deps = rebuilt.deps;
+          runStarted = rebuilt.runStarted;
+          warnings = rebuilt.warnings;
+        }
+        pass = runSegments(journal, running, deps, lastSeq, opts.onProgress);
+      } finally {
+        for (const r of running) r.worker?.stop();
       }
-      pass = runSegments(journal, running, deps, lastSeq, opts.onProgress);
-    } finally {
-      for (const r of running) r.worker?.stop();
-    }
-    if (pass.unusable.length > 0) {
-      for (const u of pass.unusable) {
-        if (unusable.has(u.seq)) continue;
-        unusable.add(u.seq);
-        notes.push(`the snapshot at seq ${u.seq} was not used to split the re-run: ${u.why}`);
+      if (pass.unusable.length > 0) {
+        for (const u of pass.unusable) {
+          if (unusable.has(u.seq)) continue;
+          unusable.add(u.seq);
+          notes.push(`the snapshot at seq ${u.seq} was not used to split the re-run: ${u.why}`);
+        }
+        continue;
       }
-      continue;
+      const elapsedMs = performance.now() - t0;
+      const stats: VerifyStats = { ...pass.counts, segments: specs.length, elapsedMs, eventsPerSec: pass.counts.events / Math.max(elapsedMs / 1000, 1e-9) };
+      const all = [...warnings, ...notes];
+      if (pass.mismatch !== null) {
+        opts.onProgress?.(pass.counts.events, lastSeq);
+        return { ok: false, stats, runStarted, warnings: all, mismatch: pass.mismatch };
+      }
+      opts.onProgress?.(lastSeq, lastSeq);
+      return { ok: true, stats, runStarted, warnings: all, finalState: pass.finalState };
     }
-    const elapsedMs = performance.now() - t0;
-    const stats: VerifyStats = { ...pass.counts, segments: specs.length, elapsedMs, eventsPerSec: pass.counts.events / Math.max(elapsedMs / 1000, 1e-9) };
-    const all = [...warnings, ...notes];
-    if (pass.mismatch !== null) {
-      opts.onProgress?.(pass.counts.events, lastSeq);
-      return { ok: false, stats, runStarted, warnings: all, mismatch: pass.mismatch };
-    }
-    opts.onProgress?.(lastSeq, lastSeq);
-    return { ok: true, stats, runStarted, warnings: all, finalState: pass.finalState };
+  } finally {
+    for (const w of spare) w.stop();
   }
+}
+
+/** Segments a journal of lastSeq events is split into at most: one per thread, each at least minEvents long. */
+function segmentCount(lastSeq: number, threads: number, minEvents: number): number {
+  return Math.max(1, Math.min(threads, Math.floor(lastSeq / Math.max(1, minEvents))));
+}
+
+function startWorkers(n: number): SyncWorker[] {
+  const out: SyncWorker[] = [];
+  for (let i = 0; i < n; i++) out.push(new SyncWorker());
+  return out;
 }
 
 /**
@@ -128,7 +153,7 @@ export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions =
 function planSegments(journal: Journal, lastSeq: number, threads: number, minEvents: number, unusable: ReadonlySet<number>): SegmentSpec[] {
   const snapshots = journal.listSnapshots().filter((s) => s.seq > 0 && s.seq <= lastSeq);
   const atLast = snapshots.find((s) => s.seq === lastSeq)?.stateHash ?? null;
-  const count = Math.min(threads, Math.floor(lastSeq / Math.max(1, minEvents)));
+  const count = segmentCount(lastSeq, threads, minEvents);
   const cuts: Array<{ seq: number; stateHash: string }> = [];
   if (count > 1) {
     const candidates = snapshots.filter((s) => s.seq < lastSeq && !unusable.has(s.seq));

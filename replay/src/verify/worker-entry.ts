@@ -4,17 +4,19 @@
 // reply are worker.cjs's.
 import { workerData } from 'node:worker_threads';
 import { run as runSegment } from './segment-worker';
-import type { WorkerData } from './worker-protocol';
+import { receiveJob, REPLIES_POSTED, type JobData, type WorkerData } from './worker-protocol';
 
-const RUN: Record<string, (data: WorkerData) => void> = { segment: runSegment };
+const RUN: Record<string, (data: JobData) => void> = { segment: runSegment };
 
 const data = workerData as WorkerData;
 try {
-  const run = RUN[data.job.kind];
-  if (run === undefined) throw new Error(`replay --verify: no worker module for a ${data.job.kind} job`);
-  run(data);
+  // The code is loaded: now wait for the job.
+  const withJob = receiveJob(data);
+  const run = RUN[withJob.job.kind];
+  if (run === undefined) throw new Error(`replay --verify: no worker module for a ${withJob.job.kind} job`);
+  run(withJob);
 } catch (e) {
   data.port.postMessage({ kind: 'failed', error: String((e as Error)?.stack ?? e) });
-  Atomics.add(data.posted, 0, 1);
-  Atomics.notify(data.posted, 0);
+  Atomics.add(data.posted, REPLIES_POSTED, 1);
+  Atomics.notify(data.posted, REPLIES_POSTED);
 }

@@ -9,9 +9,11 @@ const MODULES = { segment: './segment-worker.ts' };
 
 try {
   require('tsx/cjs');
-  const module = MODULES[workerData.job.kind];
-  if (module === undefined) throw new Error(`replay --verify: no worker module for a ${workerData.job.kind} job`);
-  require(module).run(workerData);
+  // The job follows the start (worker-protocol.ts); the sources load once it is known.
+  const data = require('./worker-protocol.ts').receiveJob(workerData);
+  const module = MODULES[data.job.kind];
+  if (module === undefined) throw new Error(`replay --verify: no worker module for a ${data.job.kind} job`);
+  require(module).run(data);
 } catch (e) {
   workerData.port.postMessage({ kind: 'failed', error: String((e && e.stack) || e) });
   Atomics.add(workerData.posted, 0, 1);
