@@ -3,7 +3,9 @@
 // returns to the event loop while it waits. Replies travel on a MessageChannel the main thread drains with
 // `receiveMessageOnPort`; the worker bumps a shared counter after each reply so a waiting main thread sleeps
 // in `Atomics.wait` instead of spinning. A worker that dies cannot say so to a thread that never runs its
-// event loop, so every wait is bounded: silence longer than WORKER_SILENCE_MS_MAX is an error.
+// event loop, so every wait is bounded: silence longer than WORKER_SILENCE_MS_MAX is an error. A worker is
+// started before its job is known (its code loads while the main thread plans the segments) and is given
+// the job with `start`.
 //
 // The worker runs the TypeScript sources through tsx, in every host: the `axiom` binary and the benchmarks
 // (esbuild bundles, packages/cli/build.cjs), a script under `node --import tsx`, and jest (whose @swc/jest
