@@ -4,7 +4,7 @@
 // MessageChannel whose far end it is given, and neither it nor its port keeps the process alive.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort, type Transferable } from 'node:worker_threads';
 
 /**
  * The file to start a thread from: `bundled` beside the running bundle (`dir`, the caller's __dirname) when it
@@ -13,6 +13,16 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 export function threadEntry(dir: string, bundled: string, bootstrap: string): string {
   const inBundle = join(dir, bundled);
   return existsSync(inBundle) ? inBundle : join(dirname(require.resolve('@axiom/replay/package.json')), bootstrap);
+}
+
+/**
+ * Post `message` on `port` (transferring `transfer`), then count it in `counters[at]` and wake the thread
+ * sleeping on that counter: the other side waits with `Atomics.wait`, since it never runs its event loop.
+ */
+export function postCounted(port: MessagePort, counters: Int32Array, at: number, message: unknown, transfer: readonly Transferable[] = []): void {
+  port.postMessage(message, transfer);
+  Atomics.add(counters, at, 1);
+  Atomics.notify(counters, at);
 }
 
 /** Start a thread on `entry` with `data` plus `port` (its end of a new channel); returns it and this thread's end. */

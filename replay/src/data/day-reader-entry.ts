@@ -1,8 +1,10 @@
 // The day reader thread of day-read-ahead.ts: claims the next day file not yet claimed (the replay may have
 // read it itself), reads and checks it (readBarDayColumns), posts its columns with their buffers transferred,
-// and stays at most `ahead` days ahead of what the replay has taken. A day that cannot be read is posted as its error and ends the thread. Runs on load: bundled as
-// `day-reader.cjs` beside a production bundle (packages/cli/build.cjs), or through day-reader.cjs and tsx.
+// and stays at most `ahead` days ahead of what the replay has taken. A day that cannot be read is posted as
+// its error and ends the thread. Runs on load: bundled as `day-reader-thread.cjs` beside a production bundle
+// (packages/cli/build.cjs), or started through day-reader.cjs and tsx.
 import { workerData } from 'node:worker_threads';
+import { postCounted } from '../thread';
 import { BarDataError } from './bar';
 import { DAY_CLAIMED, DAY_POSTED, DAY_STOP, DAY_TAKEN, type DayReaderData, type DayReaderMessage, type ThreadError } from './day-reader-protocol';
 import { readBarDayColumns, type BarColumns } from './parquet-day';
@@ -11,9 +13,7 @@ const data = workerData as DayReaderData;
 const signals = new Int32Array(data.signals);
 
 function post(message: DayReaderMessage, transfer: ArrayBuffer[] = []): void {
-  data.port.postMessage(message, transfer);
-  Atomics.add(signals, DAY_POSTED, 1);
-  Atomics.notify(signals, DAY_POSTED);
+  postCounted(data.port, signals, DAY_POSTED, message, transfer);
 }
 
 /** What the replay needs of an error to throw it as reading the day there would have. */

@@ -13,7 +13,7 @@
 // of its job (segment-worker.ts); inside a bundle, the bundled entry beside it runs instead. Its path is found through the replay package, so it holds
 // from the sources and from a bundle in another directory alike.
 import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
-import { startThread, threadEntry } from '../thread';
+import { postCounted, startThread, threadEntry } from '../thread';
 import { JOBS_SENT, REPLIES_POSTED, type WorkerJob, type WorkerReply } from './worker-protocol';
 
 /** The longest a verify waits for a worker that sends nothing before it gives up on it (a dead worker). */
@@ -39,9 +39,7 @@ export class SyncWorker {
 
   /** Give the thread its job (once). */
   start(job: WorkerJob): void {
-    this.port.postMessage(job);
-    Atomics.add(this.posted, JOBS_SENT, 1);
-    Atomics.notify(this.posted, JOBS_SENT);
+    postCounted(this.port, this.posted, JOBS_SENT, job);
   }
 
   /** The next reply if one has arrived, without waiting. */

@@ -4,7 +4,7 @@
 // reply are worker.cjs's.
 import { workerData } from 'node:worker_threads';
 import { run as runSegment } from './segment-worker';
-import { receiveJob, REPLIES_POSTED, type JobData, type WorkerData } from './worker-protocol';
+import { failure, receiveJob, replier, type JobData, type WorkerData } from './worker-protocol';
 
 const RUN: Record<string, (data: JobData) => void> = { segment: runSegment };
 
@@ -16,7 +16,5 @@ try {
   if (run === undefined) throw new Error(`replay --verify: no worker module for a ${withJob.job.kind} job`);
   run(withJob);
 } catch (e) {
-  data.port.postMessage({ kind: 'failed', error: String((e as Error)?.stack ?? e) });
-  Atomics.add(data.posted, REPLIES_POSTED, 1);
-  Atomics.notify(data.posted, REPLIES_POSTED);
+  replier(data)(failure(e));
 }

@@ -1,6 +1,7 @@
 // The messages between `replay --verify` on the main thread and its worker threads (sync-worker.ts), in
 // one place so both sides agree on them, and the worker side's way of answering.
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { postCounted } from '../thread';
 import type { ReplayProblem } from './errors';
 import type { SegmentResult, SegmentSpec } from './segment';
 
@@ -51,9 +52,7 @@ export function receiveJob(data: WorkerData): JobData {
 /** The worker side's answer: post, then wake the main thread. */
 export function replier(data: WorkerData): (r: WorkerReply) => void {
   return (r) => {
-    data.port.postMessage(r);
-    Atomics.add(data.posted, REPLIES_POSTED, 1);
-    Atomics.notify(data.posted, REPLIES_POSTED);
+    postCounted(data.port, data.posted, REPLIES_POSTED, r);
   };
 }
 

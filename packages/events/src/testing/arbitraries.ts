@@ -1,4 +1,4 @@
-// fast-check arbitraries shared by the encoders' property tests (test-only code).
+// fast-check arbitraries and checks shared by the encoders' property tests (test-only code).
 import fc from 'fast-check';
 
 /**
@@ -14,4 +14,16 @@ export function jsonishValue(strings: fc.Arbitrary<string>, maxItems = 6): fc.Ar
       fc.dictionary(strings, tie('v'), { maxKeys: maxItems }),
     ),
   })).v;
+}
+
+/** `candidate` gives what `reference` gives, or throws the message `reference` throws (a property's check). */
+export function expectSameAsReference<T>(reference: () => T, candidate: () => T): void {
+  let expected: T | Error;
+  try {
+    expected = reference();
+  } catch (e) {
+    expected = e as Error;
+  }
+  if (expected instanceof Error) expect(candidate).toThrow(expected.message);
+  else expect(candidate()).toBe(expected);
 }
