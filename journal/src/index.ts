@@ -5,7 +5,7 @@ export {
   type Durability, type EventRow, type Journal, type JournalInfo, type OpenJournalOptions, type ReadFilter, type Snapshot,
   type SnapshotInfo, type SnapshotText,
 } from './journal';
-export { CheckedRows, checkRow, type RowProblem, type VerifyOptions, type VerifyProblem, type VerifyResult } from './verify';
+export { CheckedRows, checkRow, checkPayloadColumns, type CheckedEvents, type CheckedRowColumns, type RowProblem, type VerifyOptions, type VerifyProblem, type VerifyResult } from './verify';
 export { JournalOpenError, JournalReadError, JournalWriteError, type JournalOpenProblem } from './errors';
 export { BATCH_EVENTS_MAX, DECISIONS_PER_APPEND_MAX } from './limits';
 export { FORMAT_VERSION } from './schema';

@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
-import { GENESIS_HASH, canonicalJson, chainHash, type EventKind } from '@axiom/events';
+import { canonicalJson } from '@axiom/events';
 import { openJournal, type VerifyProblem } from './index';
-import { barDraft, orderCreatedDraft, orderUpdateDraft, signalDraft, transitionDraft } from './testing/fixtures';
+import { barDraft, orderCreatedDraft, orderUpdateDraft, rehashFrom, signalDraft, transitionDraft } from './testing/fixtures';
 
 // Tamper evidence: the triggers stop UPDATE and DELETE from any connection; someone who drops them can change
 // rows, and verify must then name the first changed seq and what is wrong with it.
@@ -48,19 +48,6 @@ function tamper(file: string, sql: (db: Database.Database) => void, dropTriggers
     sql(db);
   } finally {
     db.close();
-  }
-}
-
-type RawRow = { seq: number; ts: number; kind: string; type: string; payload: string; hash: string };
-
-/** Recompute the chain from `fromSeq` on, as a tamperer who knows the scheme would (to reach the semantic checks). */
-function rehashFrom(db: Database.Database, fromSeq: number): void {
-  let prevHash = fromSeq === 1 ? GENESIS_HASH : db.prepare('SELECT hash FROM events WHERE seq = ?').pluck().get(fromSeq - 1) as string;
-  const rows = db.prepare('SELECT seq, ts, kind, type, payload FROM events WHERE seq >= ? ORDER BY seq').all(fromSeq) as RawRow[];
-  const upd = db.prepare('UPDATE events SET hash = ? WHERE seq = ?');
-  for (const r of rows) {
-    prevHash = chainHash(prevHash, r.seq, r.ts, r.kind as EventKind, r.type, r.payload);
-    upd.run(prevHash, r.seq);
   }
 }
 

@@ -84,6 +84,14 @@ function checkColumns(
   seq: number, ts: number, kindColumn: string, type: string, causedBy: number | null, payloadText: string, hash: string,
   symbolColumn: string | null, clientOrderIdColumn: string | null, at: ChainPosition, parsed: { payload: unknown },
 ): RowProblem | null {
+  return checkChainColumns(seq, ts, kindColumn, type, causedBy, payloadText, hash, at)
+    ?? checkPayloadColumns(seq, type, payloadText, symbolColumn, clientOrderIdColumn, false, parsed);
+}
+
+/** The rules of the table before `schema` (gap, hash_mismatch, unknown_type, bad_kind, bad_caused_by), over the columns. */
+function checkChainColumns(
+  seq: number, ts: number, kindColumn: string, type: string, causedBy: number | null, payloadText: string, hash: string, at: ChainPosition,
+): RowProblem | null {
   if (seq !== at.expectedSeq) {
     return {
       seq: at.expectedSeq,
@@ -127,6 +135,19 @@ function checkColumns(
         : `decision ${type} has causedBy ${String(causedBy)}, but the input of its transaction is seq ${at.lastInputSeq}`,
     };
   }
+  return null;
+}
+
+/**
+ * The `schema` rule of the table, over the columns of a row that passed the rules before it: the payload text
+ * parses, passes its catalog schema, is canonical JSON (`canonical`: the caller already knows it is, from
+ * isCanonicalTextByScan, for a text that parses), and the symbol and client_order_id columns are the payload's.
+ * A good row's parsed payload is handed back in `parsed.payload`.
+ */
+export function checkPayloadColumns(
+  seq: number, type: string, payloadText: string, symbolColumn: string | null, clientOrderIdColumn: string | null,
+  canonical: boolean, parsed: { payload: unknown },
+): RowProblem | null {
   let payload: unknown;
   try {
     payload = JSON.parse(payloadText);
@@ -135,7 +156,7 @@ function checkColumns(
   }
   const v = validatePayload(type, payload);
   if (!v.ok) return { seq, problem: 'schema', detail: v.error.message };
-  if (!isCanonicalText(payload, payloadText)) {
+  if (!canonical && !isCanonicalText(payload, payloadText)) {
     return { seq, problem: 'schema', detail: 'payload is not in canonical JSON form' };
   }
   const p = payload as Record<string, unknown>;
@@ -190,9 +211,29 @@ function keysSorted(value: unknown): boolean {
 
 /** The stored columns the walk reads, in this order (Row). */
 const CHECKED_COLUMNS = 'seq, ts, kind, type, caused_by, payload, hash, symbol, client_order_id, recorded_at';
-type Row = [number, number, string, string, number | null, string, string, string | null, string | null, number];
+/** A stored row as the walk reads it (CHECKED_COLUMNS). */
+export type CheckedRowColumns = readonly [
+  seq: number, ts: number, kind: string, type: string, causedBy: number | null, payload: string, hash: string,
+  symbol: string | null, clientOrderId: string | null, recordedAt: number,
+];
+type Row = CheckedRowColumns;
 /** Rows per page the walk reads. */
 const CHECKED_PAGE_ROWS = 4_096;
+
+/** A checked walk as its reader sees it: CheckedRows here, or the same walk run on another thread (replay's verify). */
+export interface CheckedEvents {
+  /** The hash the walk continued from: the stored hash of row fromSeq - 1 (GENESIS_HASH from seq 1). */
+  readonly startHash: string;
+  /** The first bad row, once the walk has met it (the walk ends there). */
+  readonly bad: RowProblem | null;
+  /** The seq and hash of the last row checked good (fromSeq - 1 and startHash before the first). */
+  readonly lastSeq: number;
+  readonly lastHash: string;
+  /** The next good row's event, or null at the end or at the first bad row (then `bad` says why). */
+  nextEvent(): AnyEvent | null;
+  /** Stop early. */
+  return(): IteratorResult<AnyEvent>;
+}
 
 /**
  * The rows fromSeq..toSeq (all of them by default) in seq order, each checked by the decision table above
@@ -203,7 +244,7 @@ const CHECKED_PAGE_ROWS = 4_096;
  * transaction); the row before fromSeq is read just before it, which agrees because written rows never change
  * (append-only, triggers refuse UPDATE and DELETE).
  */
-export class CheckedRows implements IterableIterator<AnyEvent> {
+export class CheckedRows implements IterableIterator<AnyEvent>, CheckedEvents {
   /** The hash the walk continued from: the stored hash of row fromSeq - 1 (GENESIS_HASH from seq 1). */
   readonly startHash: string;
   /** The first bad row, once the walk has met it (the walk ends there). */
@@ -262,6 +303,21 @@ export class CheckedRows implements IterableIterator<AnyEvent> {
 
   /** The next good row's event, or null at the end or at the first bad row (then `bad` says why). */
   nextEvent(): AnyEvent | null {
+    const r = this.nextRow(true);
+    if (r === null) return null;
+    return { seq: r[0], ts: r[1], kind: r[2], type: r[3], causedBy: r[4], payload: this.parsed.payload, hash: r[6], recordedAt: r[9] } as AnyEvent;
+  }
+
+  /**
+   * The next row that passes the rules before `schema`, as stored, or null at the end or at the first row that
+   * does not (then `bad` says why): the caller checks the rest with checkPayloadColumns (replay's verify does,
+   * on another thread).
+   */
+  nextChained(): CheckedRowColumns | null {
+    return this.nextRow(false);
+  }
+
+  private nextRow(schema: boolean): Row | null {
     if (this.done) return null;
     if (this.index === this.rows.length) {
       this.rows = this.page!.all(this.after, this.toSeq) as Row[];
@@ -277,7 +333,8 @@ export class CheckedRows implements IterableIterator<AnyEvent> {
     const kind = r[2];
     const hash = r[6];
     const at = this.at;
-    const bad = checkColumns(seq, r[1], kind, r[3], r[4], r[5], hash, r[7], r[8], at, this.parsed);
+    const bad = checkChainColumns(seq, r[1], kind, r[3], r[4], r[5], hash, at)
+      ?? (schema ? checkPayloadColumns(seq, r[3], r[5], r[7], r[8], false, this.parsed) : null);
     if (bad !== null) {
       this.bad = bad;
       this.end();
@@ -287,7 +344,7 @@ export class CheckedRows implements IterableIterator<AnyEvent> {
     at.expectedSeq = seq + 1;
     at.prevHash = hash;
     if (kind === 'input') at.lastInputSeq = seq;
-    return { seq, ts: r[1], kind, type: r[3], causedBy: r[4], payload: this.parsed.payload, hash, recordedAt: r[9] } as AnyEvent;
+    return r;
   }
 
   /** Stop early (a for-of that breaks calls this). */

@@ -23,6 +23,7 @@ const WORKER_FILES = ['journal/src/write-behind-thread.cjs', 'journal/src/read-a
  */
 const WORKER_BUNDLES = [
   { entry: 'replay/src/verify/worker-entry.ts', out: 'verify-worker.cjs' },
+  { entry: 'replay/src/verify/check-entry.ts', out: 'verify-checker.cjs' },
   { entry: 'replay/src/data/day-reader-entry.ts', out: 'day-reader-thread.cjs' },
 ];
 const EXTERNAL = ['better-sqlite3', 'parquet-wasm', 'parquet-wasm/*', 'tsx', 'tsx/*', 'esbuild', 'uplot/*', '@axiom/replay/package.json'];

@@ -1,6 +1,7 @@
 // Valid drafts of the common event types for the journal's tests, the CLI's tests and the benchmark.
 // Each builder takes an index so generated streams differ row to row (varied prices, sizes and ids).
-import { draft, type DecisionDraft, type InputDraft } from '@axiom/events';
+import type Database from 'better-sqlite3';
+import { GENESIS_HASH, chainHash, draft, type DecisionDraft, type EventKind, type InputDraft } from '@axiom/events';
 
 /** 2024-03-15 09:30 America/New_York (EDT), in ms UTC. */
 export const T0_MS = Date.UTC(2024, 2, 15, 13, 30);
@@ -47,4 +48,18 @@ export function transitionDraft(i: number, clientOrderId: string): DecisionDraft
 
 export function timerDraft(i: number, purpose = 'entry-timeout'): InputDraft {
   return draft('timer.fired', T0_MS + i * MINUTE_MS, { purpose });
+}
+
+/**
+ * Recompute the hash chain of `db`'s events from `fromSeq` on, as a tamperer who knows the scheme would after
+ * changing rows: only the rules after the hash (type, kind, causedBy, schema) can then tell.
+ */
+export function rehashFrom(db: Database.Database, fromSeq: number): void {
+  let prevHash = fromSeq === 1 ? GENESIS_HASH : db.prepare('SELECT hash FROM events WHERE seq = ?').pluck().get(fromSeq - 1) as string;
+  const rows = db.prepare('SELECT seq, ts, kind, type, payload FROM events WHERE seq >= ? ORDER BY seq').all(fromSeq) as Array<{ seq: number; ts: number; kind: string; type: string; payload: string }>;
+  const upd = db.prepare('UPDATE events SET hash = ? WHERE seq = ?');
+  for (const r of rows) {
+    prevHash = chainHash(prevHash, r.seq, r.ts, r.kind as EventKind, r.type, r.payload);
+    upd.run(prevHash, r.seq);
+  }
 }

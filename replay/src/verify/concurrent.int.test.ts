@@ -18,6 +18,15 @@ import { verifyDecisions, type VerifyDecisionsResult } from './verify';
 
 const BIN = resolve(__dirname, '../../../packages/cli/bin/axiom.cjs');
 const SPLIT = { segmentEventsMin: 1 } as const;
+/**
+ * Both ways of re-running a segment, for every test below: checking its rows itself, or with a checker thread
+ * beside it (checked-ahead.ts: a segment then takes two threads, and a worker's segment starts its own checker).
+ */
+const MODES = [
+  { name: 'each segment checking its own rows', checkAhead: false },
+  { name: 'a checker thread beside each segment', checkAhead: true },
+] as const;
+let mode: (typeof MODES)[number] = MODES[0];
 
 let dir: string;
 let base: string;
@@ -39,14 +48,14 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const copy = (name: string): string => {
-  const file = join(dir, name);
+  const file = join(dir, `${mode.checkAhead ? 'ahead' : 'own'}-${name}`);
   copyFileSync(base, file);
   return file;
 };
 
 /** A journal like base with the first signal.emitted after `afterSeq` given another reason, and base's snapshot places. */
 function tampered(name: string, afterSeq: number): { file: string; changedSeq: number } {
-  const file = join(dir, name);
+  const file = join(dir, `${mode.checkAhead ? 'ahead' : 'own'}-${name}`);
   const t = reappendWithChange(base, file, (d) =>
     d.type === 'signal.emitted' && d.seq > afterSeq ? [draft('signal.emitted', d.ts, { ...d.payload, reason: `${d.payload.reason} (edited)` })] : null);
   if (t.changedSeq === null) throw new Error(`no signal after seq ${afterSeq}`);
@@ -57,17 +66,18 @@ function tampered(name: string, afterSeq: number): { file: string; changedSeq: n
 
 /** A copy of `from` whose row at `seq` holds another stored hash (its payload is still good JSON). */
 function withBadHash(from: string, name: string, seq: number): string {
-  const file = join(dir, name);
+  const file = join(dir, `${mode.checkAhead ? 'ahead' : 'own'}-${name}`);
   copyFileSync(from, file);
   const hash = withJournal(file, (j) => j.get(seq)!.hash);
   corruptBytes(file, hash, `${hash[0] === 'a' ? 'b' : 'a'}${hash.slice(1)}`);
   return file;
 }
 
-const verify = (file: string, threads = 3): VerifyDecisionsResult => withJournal(file, (j) => verifyDecisions(j, { threads, ...SPLIT }));
-const verifyError = (file: string, threads = 3): unknown => {
+const verify = (file: string, segments = 3): VerifyDecisionsResult =>
+  withJournal(file, (j) => verifyDecisions(j, { threads: mode.checkAhead ? 2 * segments : segments, checkAhead: mode.checkAhead, ...SPLIT }));
+const verifyError = (file: string, segments = 3): unknown => {
   try {
-    verify(file, threads);
+    verify(file, segments);
   } catch (e) {
     return e;
   }
@@ -78,18 +88,23 @@ const mismatchOf = (r: VerifyDecisionsResult) => {
   return r.mismatch;
 };
 
+describe.each(MODES)('$name', (m) => {
+beforeAll(() => {
+  mode = m;
+});
+
 describe('verify in segments', () => {
   it('proves the same as one walk: the same counts and final state in 1, 2 and 3 segments', () => {
     const one = verify(base, 1);
     if (!one.ok) throw new Error(`unexpected mismatch: ${JSON.stringify(one.mismatch)}`);
     expect(one.stats).toMatchObject({ events: lastSeq, segments: 1 });
     expect(stateHash(one.finalState)).toBe(withJournal(base, (j) => stateHash(recoverState(j).state)));
-    for (const threads of [2, 3]) {
-      const r = verify(base, threads);
+    for (const segments of [2, 3]) {
+      const r = verify(base, segments);
       if (!r.ok) throw new Error(`unexpected mismatch: ${JSON.stringify(r.mismatch)}`);
-      expect(r.stats).toMatchObject({ events: lastSeq, inputs: one.stats.inputs, decisions: one.stats.decisions, segments: threads });
+      expect(r.stats).toMatchObject({ events: lastSeq, inputs: one.stats.inputs, decisions: one.stats.decisions, segments });
       // Where segments meet, the snapshot there was matched (and the one the backtest stored at the last seq).
-      expect(r.stats.snapshotsChecked).toBe(threads - 1 + one.stats.snapshotsChecked);
+      expect(r.stats.snapshotsChecked).toBe(segments - 1 + one.stats.snapshotsChecked);
       expect(stateHash(r.finalState)).toBe(stateHash(one.finalState));
     }
   });
@@ -211,10 +226,12 @@ describe('the hash chain, checked row by row in every segment', () => {
   });
 });
 
+});
+
 describe('a worker thread that fails', () => {
   it('says so, with the error, instead of going silent', () => {
     const worker = new SyncWorker();
-    worker.start({ kind: 'segment', file: join(dir, 'no-such.journal'), spec: { fromSeq: 0, fromStateHash: null, toSeq: 10, endStateHash: null }, runStartedSeq: 1, lastSeq: 10 });
+    worker.start({ kind: 'segment', file: join(dir, 'no-such.journal'), spec: { fromSeq: 0, fromStateHash: null, toSeq: 10, endStateHash: null }, runStartedSeq: 1, lastSeq: 10, checkAhead: false });
     try {
       const reply = worker.receive('test segment');
       expect(reply).toMatchObject({ kind: 'failed', error: expect.stringMatching(/no-such\.journal/) });
@@ -227,15 +244,16 @@ describe('a worker thread that fails', () => {
 describe('the axiom binary', () => {
   it('verifies in segments on worker threads of the bundle (--threads): exit 0 on a good journal, 2 on a corrupt one', () => {
     const run = (file: string, threads: number) => spawnSync(process.execPath, [BIN, 'replay', file, '--verify', '--threads', String(threads), '--json'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', AXIOM_VERIFY_SEGMENT_EVENTS_MIN: '1' } });
-    const ok = run(base, 3);
+    // Six threads: three segments, each with a checker thread beside it (the workers' from the bundle too).
+    const ok = run(base, 6);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
-    expect(JSON.parse(ok.stdout).verify).toMatchObject({ ok: true, stats: { events: lastSeq, segments: 3 } });
-    const text = spawnSync(process.execPath, [BIN, 'replay', base, '--verify', '--threads', '3'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', AXIOM_VERIFY_SEGMENT_EVENTS_MIN: '1' } });
+    expect(JSON.parse(ok.stdout).verify).toMatchObject({ ok: true, stats: { events: lastSeq, segments: 3, checkAhead: true } });
+    const text = spawnSync(process.execPath, [BIN, 'replay', base, '--verify', '--threads', '6'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', AXIOM_VERIFY_SEGMENT_EVENTS_MIN: '1' } });
     expect(text.status).toBe(0);
-    expect(text.stdout).toMatch(/VERIFIED: .* in 3 segments side by side; 2 snapshot\(s\) matched where they meet/);
+    expect(text.stdout).toMatch(/VERIFIED: .* checked on the way \(by a thread beside each segment\), in 3 segments side by side; 2 snapshot\(s\) matched where they meet/);
     const seq = Math.floor(lastSeq / 6);
-    const bad = run(withBadHash(base, 'cli-bad-hash.journal', seq), 3);
+    const bad = run(withBadHash(base, 'cli-bad-hash.journal', seq), 6);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(new RegExp(`hash chain is broken at seq ${seq} \\(hash_mismatch`));
   });

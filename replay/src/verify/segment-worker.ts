@@ -4,7 +4,9 @@
 // silent exit.
 import { openJournal } from '@axiom/journal';
 import { rebuildDeps, type RunStarted } from './deps';
+import { CheckedAhead } from './checked-ahead';
 import { runSegment } from './segment';
+import { SyncWorker } from './sync-worker';
 import { failure, replier, type JobData } from './worker-protocol';
 
 export function run(data: JobData): void {
@@ -19,6 +21,7 @@ export function run(data: JobData): void {
       // The main thread proved the chain up to this row before it started the worker.
       const { deps } = rebuildDeps(journal, job.lastSeq, found as RunStarted);
       const { result } = runSegment(journal, job.spec, deps, {
+        rows: job.checkAhead ? (range) => new CheckedAhead(new SyncWorker('check'), job.file, range) : undefined,
         poll: (events) => {
           if (events > 0) reply({ kind: 'segment-progress', events });
           return false;

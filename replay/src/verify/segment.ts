@@ -10,7 +10,7 @@
 // (verify.ts checks that). The first bad row or mismatch ends a segment.
 import { canonicalJson, type DecisionDraft, type DecisionEvent, type InputEvent } from '@axiom/events';
 import { provisionalEnvelope, restoreSnapshotText, step, type DecideDeps } from '@axiom/engine';
-import type { Journal } from '@axiom/journal';
+import type { CheckedEvents, Journal } from '@axiom/journal';
 import { decodeSnapshot, evolve, initialEngineState, SnapshotVersionError, stateHash, type EngineState } from '@axiom/projections';
 import { sameJson } from './same-json';
 import { symbolState, type SymbolState } from './summary';
@@ -88,6 +88,8 @@ export type SegmentResult =
 export interface SegmentHooks {
   /** Called every SEGMENT_POLL_EVERY_EVENTS events with the events re-run so far; true stops the segment. */
   readonly poll?: (events: number) => boolean;
+  /** The segment's rows, checked by the chain rules (default: `journal.readChecked` on this thread; checked-ahead.ts on another). */
+  readonly rows?: (range: { readonly fromSeq: number; readonly toSeq: number }) => CheckedEvents;
 }
 
 interface Pending {
@@ -105,16 +107,28 @@ interface Pending {
 /** Re-run one segment (see the top of this file); also returns the state at its end (or where it stopped). */
 export function runSegment(journal: Journal, spec: SegmentSpec, deps: DecideDeps, hooks: SegmentHooks = {}): { result: SegmentResult; state: EngineState } {
   const counts: SegmentCounts = { events: 0, inputs: 0, decisions: 0, snapshotsChecked: 0 };
-  let state: EngineState;
-  if (spec.fromSeq === 0) {
-    state = initialEngineState();
-  } else {
-    const start = loadStart(journal, spec);
-    if (typeof start === 'string') return { result: { kind: 'unusable_snapshot', counts, seq: spec.fromSeq, why: start }, state: initialEngineState() };
-    state = start;
+  // The rows first: a checker thread starts on them while the start state is restored.
+  const range = { fromSeq: spec.fromSeq + 1, toSeq: spec.toSeq };
+  const rows = hooks.rows?.(range) ?? journal.readChecked(range);
+  try {
+    let state = initialEngineState();
+    if (spec.fromSeq > 0) {
+      const start = loadStart(journal, spec);
+      if (typeof start === 'string') return { result: { kind: 'unusable_snapshot', counts, seq: spec.fromSeq, why: start }, state };
+      state = start;
+    }
+    return walkRows(journal, spec, deps, hooks, rows, counts, state);
+  } finally {
+    rows.return();
   }
+}
+
+/** runSegment's walk over its rows from the start state. */
+function walkRows(
+  journal: Journal, spec: SegmentSpec, deps: DecideDeps, hooks: SegmentHooks, rows: CheckedEvents, counts: SegmentCounts, start: EngineState,
+): { result: SegmentResult; state: EngineState } {
+  let state = start;
   let pending: Pending | null = null;
-  const rows = journal.readChecked({ fromSeq: spec.fromSeq + 1, toSeq: spec.toSeq });
   const startHash = rows.startHash;
   const end = (result: SegmentResult) => ({ result, state });
   try {

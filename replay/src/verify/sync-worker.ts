@@ -14,15 +14,21 @@
 // from the sources and from a bundle in another directory alike.
 import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { postCounted, startThread, threadEntry } from '../thread';
-import { JOBS_SENT, REPLIES_POSTED, type WorkerJob, type WorkerReply } from './worker-protocol';
+import { COUNTERS, JOBS_SENT, PAGES_TAKEN, REPLIES_POSTED, type WorkerJob, type WorkerReply } from './worker-protocol';
 
 /** The longest a verify waits for a worker that sends nothing before it gives up on it (a dead worker). */
 export const WORKER_SILENCE_MS_MAX = 120_000;
 /** One Atomics.wait slice: a reply the counter bump missed is still picked up this soon. */
 const WAIT_SLICE_MS = 50;
 
-/** Inside a production bundle the worker is bundled beside it (no tsx, ~2x faster to start). */
-const ENTRY = threadEntry(__dirname, 'verify-worker.cjs', 'src/verify/worker.cjs');
+/**
+ * Inside a production bundle the worker is bundled beside it (no tsx, ~2x faster to start): a segment's worker
+ * carries the engine; a checker's (check-worker.ts) only the journal's rules, and loads in a fraction of the time.
+ */
+const ENTRIES = {
+  segment: threadEntry(__dirname, 'verify-worker.cjs', 'src/verify/worker.cjs'),
+  check: threadEntry(__dirname, 'verify-checker.cjs', 'src/verify/worker.cjs'),
+} as const;
 
 export class SyncWorker {
   private readonly worker: Worker;
@@ -31,10 +37,10 @@ export class SyncWorker {
   private readonly posted: Int32Array;
   private stopped = false;
 
-  /** Start the thread: it loads its code, then waits for its job (`start`). */
-  constructor() {
-    this.posted = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
-    ({ worker: this.worker, port: this.port } = startThread(ENTRY, { posted: this.posted }));
+  /** Start the thread for a job of `kind`: it loads its code, then waits for its job (`start`). */
+  constructor(kind: WorkerJob['kind'] = 'segment') {
+    this.posted = new Int32Array(new SharedArrayBuffer(COUNTERS * Int32Array.BYTES_PER_ELEMENT));
+    ({ worker: this.worker, port: this.port } = startThread(ENTRIES[kind], { posted: this.posted }));
   }
 
   /** Give the thread its job (once). */
@@ -62,6 +68,12 @@ export class SyncWorker {
       if (left <= 0) throw new Error(`replay --verify: the worker thread (${what}) sent nothing for ${WORKER_SILENCE_MS_MAX} ms; it stopped`);
       Atomics.wait(this.posted, REPLIES_POSTED, seen, Math.min(left, WAIT_SLICE_MS));
     }
+  }
+
+  /** Say that a page of rows it posted was taken (a checker waits when it is far enough ahead). */
+  tookPage(): void {
+    Atomics.add(this.posted, PAGES_TAKEN, 1);
+    Atomics.notify(this.posted, PAGES_TAKEN);
   }
 
   /** End the worker (idempotent). Its pending replies are dropped. */

@@ -34,13 +34,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('verifyDecisions', () => {
   it('reproduces every decision of a backtest journal and matches its snapshots', () => {
-    // Split in four at the backtest's own snapshots (segmentEventsMin 1: this journal is small).
-    const r = withJournal(base, (j) => verifyDecisions(j, { threads: 4, segmentEventsMin: 1 }));
+    // Split in four at the backtest's own snapshots (segmentEventsMin 1: this journal is small), each segment
+    // with a checker thread beside it: eight threads.
+    const r = withJournal(base, (j) => verifyDecisions(j, { threads: 8, segmentEventsMin: 1 }));
     if (!r.ok) throw new Error(`unexpected mismatch: ${JSON.stringify(r.mismatch, null, 2)}`);
     const last = withJournal(base, (j) => j.lastSeq());
     expect(r.stats.events).toBe(last);
     expect(r.stats.inputs + r.stats.decisions).toBe(last);
-    expect(r.stats.segments).toBe(4);
+    expect(r.stats).toMatchObject({ segments: 4, checkAhead: true });
     // The snapshots where the segments meet, and the one at the last seq if the run stored one there.
     const atLast = withJournal(base, (j) => j.listSnapshots().some((s) => s.seq === last));
     expect(r.stats.snapshotsChecked).toBe(3 + (atLast ? 1 : 0));

@@ -18,14 +18,14 @@ import type { Journal } from '@axiom/journal';
 import type { EngineState } from '@axiom/projections';
 import { brokenChain, checkChainPrefix } from './chain';
 import { latestRunStarted, rebuildDeps, type RunStarted } from './deps';
-import { ReplayUsageError } from './errors';
+import { CheckedAhead } from './checked-ahead';
 import {
   runSegment,
-  type DecisionMismatch, type SegmentCounts, type SegmentResult, type SegmentSpec,
+  type DecisionMismatch, type SegmentCounts, type SegmentHooks, type SegmentResult, type SegmentSpec,
 } from './segment';
 import { seqBound } from './seq';
 import { SyncWorker } from './sync-worker';
-import type { WorkerReply } from './worker-protocol';
+import { workerError } from './worker-protocol';
 
 export { firstDifference, type DecisionLine, type DecisionMismatch } from './segment';
 
@@ -41,6 +41,12 @@ export interface VerifyDecisionsOptions {
   readonly deps?: DecideDeps;
   /** Threads to re-run on, this one included (default: the machine's available parallelism, at most VERIFY_THREADS_MAX). */
   readonly threads?: number;
+  /**
+   * Check each segment's rows by the chain rules on a thread of its own (checked-ahead.ts), so that a segment
+   * takes two threads (default: true when there are two threads or more). Without it every thread re-runs a
+   * segment, checking its rows itself.
+   */
+  readonly checkAhead?: boolean;
   /** The shortest segment, in events (default VERIFY_SEGMENT_EVENTS_MIN; tests split small journals). */
   readonly segmentEventsMin?: number;
   /** Progress: events re-run so far of the total. */
@@ -53,8 +59,10 @@ export interface VerifyStats {
   decisions: number;
   /** Stored snapshots whose state hash the re-run's state matched (at segment boundaries). */
   snapshotsChecked: number;
-  /** Segments the journal was re-run in (side by side, one per thread). */
+  /** Segments the journal was re-run in (side by side, one per thread, or two with checkAhead). */
   segments: number;
+  /** Each segment's rows were checked by the chain rules on a thread beside it (VerifyDecisionsOptions.checkAhead). */
+  checkAhead: boolean;
   elapsedMs: number;
   /** Events per second of the whole pass (read + chain rules + step + compare). */
   eventsPerSec: number;
@@ -69,10 +77,14 @@ export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions =
   const t0 = performance.now();
   const lastSeq = journal.lastSeq();
   const minEvents = opts.segmentEventsMin ?? VERIFY_SEGMENT_EVENTS_MIN;
-  const threadsWanted = opts.deps !== undefined ? 1 : Math.max(1, Math.min(opts.threads ?? availableParallelism(), VERIFY_THREADS_MAX));
+  const threads = opts.deps !== undefined ? 1 : Math.max(1, Math.min(opts.threads ?? availableParallelism(), VERIFY_THREADS_MAX));
+  const checkAhead = opts.checkAhead ?? threads >= 2;
+  const segmentsWanted = checkAhead ? Math.max(1, Math.floor(threads / 2)) : threads;
   // The worker threads start first, before their jobs are known: loading their code (~100 ms) overlaps the
   // reads below (the run.started, a scan of the journal; the chain up to it; the plan). Those not needed end.
-  let spare: SyncWorker[] = startWorkers(segmentCount(lastSeq, threadsWanted, minEvents) - 1);
+  // The checker of this thread's segment is one of them; a worker's segment starts its own.
+  let checker: SyncWorker | null = checkAhead ? new SyncWorker('check') : null;
+  let spare: SyncWorker[] = startWorkers(segmentCount(lastSeq, segmentsWanted, minEvents) - 1);
   try {
     let runStarted: RunStarted | null = null;
     let warnings: readonly string[] = [];
@@ -81,22 +93,25 @@ export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions =
     // The run.started that names the strategy files must be proven intact before any file it names is loaded
     // (loading runs the file), here or in a worker: its chain is checked first. Usually it is seq 1.
     if (found !== null) checkChainPrefix(journal, found.seq);
-    const threads = found === null ? 1 : threadsWanted;
+    const segments = found === null ? 1 : segmentsWanted;
     const file = resolve(journal.info().path);
     const unusable = new Set<number>();
     const notes: string[] = [];
     // A pass that met snapshots it cannot split at (a text that is not its record, another state version) is
     // planned again without them.
     for (;;) {
-      const specs = planSegments(journal, lastSeq, threads, minEvents, unusable);
+      const specs = planSegments(journal, lastSeq, segments, minEvents, unusable);
       const running: Running[] = [];
       let pass: Pass;
+      // This thread's segment is the last; its checker starts on it now, while the strategies are rebuilt.
+      const own = specs[specs.length - 1]!;
+      const ahead = checker === null ? null : new CheckedAhead(checker, file, { fromSeq: own.fromSeq + 1, toSeq: own.toSeq });
       try {
         specs.forEach((spec, i) => {
           let worker: SyncWorker | null = null;
           if (i < specs.length - 1) {
             worker = spare.shift() ?? new SyncWorker();
-            worker.start({ kind: 'segment', file, spec, runStartedSeq: found!.seq, lastSeq });
+            worker.start({ kind: 'segment', file, spec, runStartedSeq: found!.seq, lastSeq, checkAhead });
           }
           running.push({ spec, worker, events: 0, result: null, failure: null });
         });
@@ -108,11 +123,14 @@ export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions =
           runStarted = rebuilt.runStarted;
           warnings = rebuilt.warnings;
         }
-        pass = runSegments(journal, running, deps, lastSeq, opts.onProgress);
+        pass = runSegments(journal, running, deps, lastSeq, opts.onProgress, ahead === null ? undefined : () => ahead);
       } finally {
         for (const r of running) r.worker?.stop();
+        ahead?.return();
       }
       if (pass.unusable.length > 0) {
+        // The pass planned again needs a checker of its own: this one ended with the pass.
+        if (checker !== null) checker = new SyncWorker('check');
         for (const u of pass.unusable) {
           if (unusable.has(u.seq)) continue;
           unusable.add(u.seq);
@@ -121,7 +139,7 @@ export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions =
         continue;
       }
       const elapsedMs = performance.now() - t0;
-      const stats: VerifyStats = { ...pass.counts, segments: specs.length, elapsedMs, eventsPerSec: pass.counts.events / Math.max(elapsedMs / 1000, 1e-9) };
+      const stats: VerifyStats = { ...pass.counts, segments: specs.length, checkAhead, elapsedMs, eventsPerSec: pass.counts.events / Math.max(elapsedMs / 1000, 1e-9) };
       const all = [...warnings, ...notes];
       if (pass.mismatch !== null) {
         opts.onProgress?.(pass.counts.events, lastSeq);
@@ -132,6 +150,7 @@ export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions =
     }
   } finally {
     for (const w of spare) w.stop();
+    checker?.stop();
   }
 }
 
@@ -213,6 +232,7 @@ interface Running {
 
 function runSegments(
   journal: Journal, running: Running[], deps: DecideDeps, lastSeq: number, onProgress: VerifyDecisionsOptions['onProgress'],
+  rows: SegmentHooks['rows'],
 ): Pass {
   let reported = 0;
   const progress = () => {
@@ -224,6 +244,7 @@ function runSegments(
   };
   const own = running[running.length - 1]!;
   const { result, state } = runSegment(journal, own.spec, deps, {
+    rows,
     poll: (events) => {
       own.events = events;
       for (const r of running) if (r.worker !== null) drain(r);
@@ -300,24 +321,13 @@ function take(r: Running, reply: ReturnType<SyncWorker['receive']>): void {
       r.events = reply.result.counts.events;
       return;
     case 'failed':
-      r.failure = workerFailure(r, reply);
+      r.failure = workerError(`the segment ${r.spec.fromSeq + 1}..${r.spec.toSeq}`, reply);
       return;
+    case 'rows':
+      throw new Error(`replay --verify: the worker of segment ${r.spec.fromSeq + 1}..${r.spec.toSeq} replied rows`);
     default: {
       const never: never = reply;
       throw new Error(`replay --verify: unknown reply ${JSON.stringify(never)}`);
     }
   }
-}
-
-/**
- * The error a worker segment replied, as this thread would have thrown it: a ReplayUsageError keeps its
- * problem, and the journal's own refusals (a file it cannot open, a row it cannot read, a snapshot of another
- * version) are a journal that cannot be used (exit 2), as they are on this thread.
- */
-function workerFailure(r: Running, reply: Extract<WorkerReply, { kind: 'failed' }>): Error {
-  if (reply.problem !== undefined) return new ReplayUsageError(reply.problem, reply.message ?? reply.error);
-  if (reply.name === 'JournalOpenError' || reply.name === 'JournalReadError' || reply.name === 'SnapshotVersionError') {
-    return new ReplayUsageError('corrupt_journal', `${reply.message ?? reply.error}; run \`axiom journal verify\``);
-  }
-  return new Error(`replay --verify: the segment ${r.spec.fromSeq + 1}..${r.spec.toSeq} failed in its worker thread: ${reply.error}`);
 }

@@ -1,8 +1,9 @@
 // The messages between `replay --verify` on the main thread and its worker threads (sync-worker.ts), in
 // one place so both sides agree on them, and the worker side's way of answering.
-import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort, type Transferable } from 'node:worker_threads';
+import type { RowProblem } from '@axiom/journal';
 import { postCounted } from '../thread';
-import type { ReplayProblem } from './errors';
+import { ReplayUsageError, type ReplayProblem } from './errors';
 import type { SegmentResult, SegmentSpec } from './segment';
 
 /** What a worker thread is given to do, once it has started (worker.cjs and worker-entry.ts run the module of its kind). */
@@ -11,18 +12,64 @@ export type WorkerJob =
    * Re-run one segment of the journal `file` (segment.ts) on its own read-only connection, with the strategies
    * of the run.started at `runStartedSeq` (the main thread proved that row and the strategy files first).
    */
-  | { readonly kind: 'segment'; readonly file: string; readonly spec: SegmentSpec; readonly runStartedSeq: number; readonly lastSeq: number };
+  | {
+    readonly kind: 'segment'; readonly file: string; readonly spec: SegmentSpec; readonly runStartedSeq: number; readonly lastSeq: number;
+    /** Have the segment's rows read and checked on a thread of its own (check-worker.ts), as the main thread does. */
+    readonly checkAhead: boolean;
+  }
+  /**
+   * Walk the rows fromSeq..toSeq of `file` by the journal's chain rules (`readChecked`) and pass every row that
+   * passed them on, a page at a time (`rows` replies), to the thread re-running them (checked-ahead.ts).
+   */
+  | { readonly kind: 'check'; readonly file: string; readonly fromSeq: number; readonly toSeq: number };
 
 export type WorkerReply =
   /** The events of its segment re-run so far. */
   | { readonly kind: 'segment-progress'; readonly events: number }
   | { readonly kind: 'segment-done'; readonly result: SegmentResult }
+  | CheckedPage
   /** The job threw (or the worker could not load): the error with its stack, and its problem when it was a ReplayUsageError. */
   | { readonly kind: 'failed'; readonly error: string; readonly name?: string; readonly problem?: ReplayProblem; readonly message?: string };
 
-/** Indexes in WorkerData.posted: replies the worker posted (the main thread sleeps on it), jobs the main thread sent. */
+/**
+ * A page of rows that passed the chain rules before `schema` (gap, hash, type, kind, causedBy), in seq order,
+ * as columns: `numbers` holds seq, ts, causedBy (NaN: none) and recordedAt of each row in turn; the type of row
+ * i is types[typeAt[i]]; its stored payload text ends at payloadEnds[i] in `payloads` (the texts end to end);
+ * canonical[i] is 1 when isCanonicalTextByScan said the text is canonical; `symbols` and `clientOrderIds` are
+ * the JSON texts of the rows' symbol and client_order_id columns; `hashes` the stored hashes end to end
+ * (HASH_CHARS each). The reader applies the schema rule (checkPayloadColumns). The last page says where the
+ * walk ended: at the first row that broke a rule before `schema`, or at the last seq.
+ */
+export interface CheckedPage {
+  readonly kind: 'rows';
+  readonly startHash: string;
+  readonly count: number;
+  readonly numbers: Float64Array;
+  readonly types: readonly string[];
+  readonly typeAt: Uint16Array;
+  readonly payloads: string;
+  readonly payloadEnds: Uint32Array;
+  readonly canonical: Uint8Array;
+  readonly symbols: string;
+  readonly clientOrderIds: string;
+  readonly hashes: string;
+  /** The walk's end, on its last page: the row that broke a rule (null: none) and the last row before it. */
+  readonly end: { readonly bad: RowProblem | null; readonly lastSeq: number; readonly lastHash: string } | null;
+}
+
+/** Numbers per row in CheckedPage.numbers. */
+export const PAGE_NUMBERS_PER_ROW = 4;
+/** Characters of a stored hash (hex sha256): every row that passed the chain rules has one. */
+export const HASH_CHARS = 64;
+
+/**
+ * Indexes in WorkerData.posted: replies the worker posted (the main thread sleeps on it), jobs the main thread
+ * sent, pages of checked rows the main thread took (a checker sleeps on it when it is far enough ahead).
+ */
 export const REPLIES_POSTED = 0;
 export const JOBS_SENT = 1;
+export const PAGES_TAKEN = 2;
+export const COUNTERS = 3;
 
 /**
  * What a worker thread is started with (workerData). It is started before its job is known (the main thread
@@ -50,9 +97,9 @@ export function receiveJob(data: WorkerData): JobData {
 }
 
 /** The worker side's answer: post, then wake the main thread. */
-export function replier(data: WorkerData): (r: WorkerReply) => void {
-  return (r) => {
-    postCounted(data.port, data.posted, REPLIES_POSTED, r);
+export function replier(data: WorkerData): (r: WorkerReply, transfer?: readonly Transferable[]) => void {
+  return (r, transfer = []) => {
+    postCounted(data.port, data.posted, REPLIES_POSTED, r, transfer);
   };
 }
 
@@ -60,4 +107,17 @@ export function failure(e: unknown): WorkerReply {
   const error = e instanceof Error ? e : null;
   const problem = error?.name === 'ReplayUsageError' ? (e as { problem: ReplayProblem }).problem : undefined;
   return { kind: 'failed', error: String(error?.stack ?? e), name: error?.name, problem, message: error?.message };
+}
+
+/**
+ * The error a worker replied, as this thread would have thrown it (`what` names the job): a ReplayUsageError
+ * keeps its problem, and the journal's own refusals (a file it cannot open, a row it cannot read, a snapshot
+ * of another version) are a journal that cannot be used (exit 2), as they are on this thread.
+ */
+export function workerError(what: string, reply: Extract<WorkerReply, { kind: 'failed' }>): Error {
+  if (reply.problem !== undefined) return new ReplayUsageError(reply.problem, reply.message ?? reply.error);
+  if (reply.name === 'JournalOpenError' || reply.name === 'JournalReadError' || reply.name === 'SnapshotVersionError') {
+    return new ReplayUsageError('corrupt_journal', `${reply.message ?? reply.error}; run \`axiom journal verify\``);
+  }
+  return new Error(`replay --verify: ${what} failed in its worker thread: ${reply.error}`);
 }

@@ -5,7 +5,7 @@
 const { workerData } = require('node:worker_threads');
 
 /** The module of each job kind (worker-protocol.ts: WorkerJob). */
-const MODULES = { segment: './segment-worker.ts' };
+const MODULES = { segment: './segment-worker.ts', check: './check-worker.ts' };
 
 try {
   require('tsx/cjs');

@@ -58,7 +58,7 @@ export function registerReplayCommand(program: Command, io: ReplayCommandIo = de
     .option('--to-seq <seq>', 'stop after this seq (the state as it was then)', parseSeq)
     .option('--check-snapshots', 'prove every stored snapshot equals the state rebuilt from zero at its seq')
     .option('--verify', "re-run the engine's step over every input and prove every journaled decision is reproduced exactly")
-    .option('--threads <n>', '--verify: re-run the journal in up to n segments side by side, split at its snapshots (default: every core)', parseThreads)
+    .option('--threads <n>', '--verify: threads to use (default: every core): the rows are checked on one while another re-runs them, and with 4 or more the journal is re-run in segments side by side, split at its snapshots', parseThreads)
     .option('--json', 'print the result as JSON')
     .addOption(new Option('--no-progress', 'no progress bar'))
     .action((file: string, flags: ReplayFlags) => {

@@ -1,0 +1,107 @@
+// A segment's rows checked by the journal's chain rules with a thread's help (check-worker.ts), read here as
+// the walk itself would be read (`CheckedEvents`): the same events, in seq order, ending at the first bad row
+// with the same `bad`, `lastSeq` and `lastHash`. The checker applies the rules before `schema` (SQLite, the
+// hash, type, kind, causedBy) and scans each text for canonical form; this thread parses each payload (it
+// needs it anyway) and applies the schema rule to it (checkPayloadColumns) before handing it to `step`. So
+// only rows that passed every rule reach `step`, as in one walk, and the thread re-running the segment does
+// less than half the checking: on the 500-symbol bench day, `replay --verify` went from 0.32x to 0.4x of the
+// read + decode rate (BENCHMARKS.md).
+import type { AnyEvent, EventKind } from '@axiom/events';
+import { CATALOG, type EventType } from '@axiom/events';
+import { checkPayloadColumns, type CheckedEvents, type RowProblem } from '@axiom/journal';
+import type { SyncWorker } from './sync-worker';
+import { HASH_CHARS, PAGE_NUMBERS_PER_ROW, workerError, type CheckedPage } from './worker-protocol';
+
+export class CheckedAhead implements CheckedEvents {
+  private page: CheckedPage | null = null;
+  /** The kind of each of the page's types (the checker proved it is the catalog's). */
+  private kinds: EventKind[] = [];
+  private symbols: Array<string | null> = [];
+  private clientOrderIds: Array<string | null> = [];
+  private index = 0;
+  /** The checker's end of the walk, once its last page came. */
+  private checkerEnd: CheckedPage['end'] = null;
+  private ownBad: RowProblem | null = null;
+  private done = false;
+  private firstStartHash: string | null = null;
+  /** The last row handed out (none yet: -1). */
+  private lastSeqOut = -1;
+  private lastHashOut = '';
+  private readonly parsed = { payload: undefined as unknown };
+
+  /** Start `worker` (a verify worker without a job yet) checking the rows fromSeq..toSeq of `file`. */
+  constructor(private readonly worker: SyncWorker, file: string, private readonly range: { readonly fromSeq: number; readonly toSeq: number }) {
+    worker.start({ kind: 'check', file, fromSeq: range.fromSeq, toSeq: range.toSeq });
+  }
+
+  get startHash(): string {
+    if (this.firstStartHash === null) this.nextPage();
+    return this.firstStartHash!;
+  }
+
+  get bad(): RowProblem | null {
+    return this.ownBad ?? this.checkerEnd?.bad ?? null;
+  }
+
+  get lastSeq(): number {
+    return this.lastSeqOut >= 0 ? this.lastSeqOut : this.range.fromSeq - 1;
+  }
+
+  get lastHash(): string {
+    return this.lastSeqOut >= 0 ? this.lastHashOut : this.startHash;
+  }
+
+  nextEvent(): AnyEvent | null {
+    while (this.page === null || this.index === this.page.count) {
+      if (this.done || this.checkerEnd !== null) {
+        this.done = true;
+        return null;
+      }
+      this.nextPage();
+    }
+    const page = this.page;
+    const i = this.index++;
+    const o = i * PAGE_NUMBERS_PER_ROW;
+    const n = page.numbers;
+    const seq = n[o]!;
+    const t = page.typeAt[i]!;
+    const type = page.types[t]!;
+    const text = page.payloads.slice(i === 0 ? 0 : page.payloadEnds[i - 1]!, page.payloadEnds[i]!);
+    const bad = checkPayloadColumns(seq, type, text, this.symbols[i]!, this.clientOrderIds[i]!, page.canonical[i] === 1, this.parsed);
+    if (bad !== null) {
+      this.ownBad = bad;
+      this.return();
+      return null;
+    }
+    const causedBy = n[o + 2]!;
+    const hash = page.hashes.slice(i * HASH_CHARS, (i + 1) * HASH_CHARS);
+    this.lastSeqOut = seq;
+    this.lastHashOut = hash;
+    return {
+      seq, ts: n[o + 1]!, kind: this.kinds[t]!, type, causedBy: Number.isNaN(causedBy) ? null : causedBy,
+      payload: this.parsed.payload, hash, recordedAt: n[o + 3]!,
+    } as AnyEvent;
+  }
+
+  return(): IteratorResult<AnyEvent> {
+    this.done = true;
+    this.page = null;
+    this.worker.stop();
+    return { done: true, value: undefined };
+  }
+
+  private nextPage(): void {
+    const what = `the checker of rows ${this.range.fromSeq}..${this.range.toSeq}`;
+    const reply = this.worker.receive(what);
+    if (reply.kind === 'failed') throw workerError(what, reply);
+    if (reply.kind !== 'rows') throw new Error(`replay --verify: ${what} replied ${reply.kind}`);
+    this.worker.tookPage();
+    this.firstStartHash ??= reply.startHash;
+    this.page = reply;
+    this.index = 0;
+    this.kinds = reply.types.map((type) => CATALOG[type as EventType].kind);
+    this.symbols = JSON.parse(reply.symbols) as Array<string | null>;
+    this.clientOrderIds = JSON.parse(reply.clientOrderIds) as Array<string | null>;
+    if (reply.end !== null) this.checkerEnd = reply.end;
+  }
+}
