@@ -9,10 +9,11 @@ import { CheckedAhead } from './checked-ahead';
 import { CHECK_FIRST_PAGE_ROWS } from './check-worker';
 import { ReplayUsageError } from './errors';
 import { SyncWorker } from './sync-worker';
+import type { CheckPages } from './worker-protocol';
 
 // The rows of a segment read with a checker thread (check-worker.ts: the rules before `schema`, on its own
-// connection) and the schema rule applied here (checked-ahead.ts) must be exactly the journal's own checked
-// walk (CheckedRows): the same events, and the same first bad row, last seq and last hash, whichever rule the
+// connection; the schema rule applied here, or by the checker on the pages it finishes, whose flat payloads it
+// sends encoded) must be exactly the journal's own checked walk (CheckedRows): the same events, and the same first bad row, last seq and last hash, whichever rule the
 // bad row breaks, wherever it lies in the checker's pages and wherever the range starts. Real files, a real
 // thread; each tampered journal has its hash chain recomputed past the change, so only the later rules can tell.
 
@@ -76,7 +77,9 @@ const reference = (file: string, range: { fromSeq: number; toSeq: number }): Wal
     j.close();
   }
 };
-const ahead = (file: string, range: { fromSeq: number; toSeq: number }): Walked => walk(new CheckedAhead(new SyncWorker('check'), file, range));
+/** Which pages the checker finishes itself: none (this thread applies the schema rule), or all (it sends flat payloads encoded). */
+let pages: CheckPages = 'light';
+const ahead = (file: string, range: { fromSeq: number; toSeq: number }): Walked => walk(new CheckedAhead(new SyncWorker('check'), file, range, pages));
 
 let copies = 0;
 /** A copy of base changed by `sql` (triggers dropped), its chain recomputed from `rehashFromSeq` (null: left as it is). */
@@ -105,12 +108,22 @@ function seqOf(type: string, from: number): number {
   throw new Error(`no ${type} at or after seq ${from}`);
 }
 
-describe('CheckedAhead', () => {
+describe.each(['light', 'full'] as const)('CheckedAhead, the checker finishing %s pages', (p) => {
+  beforeAll(() => {
+    pages = p;
+  });
+
   it('reads a good journal as the walk does, over the whole of it and over ranges that start and end anywhere', () => {
     const whole = { fromSeq: 1, toSeq: lastSeq };
-    const all = ahead(base, whole);
-    expect(all).toEqual(reference(base, whole));
+    const rows = new CheckedAhead(new SyncWorker('check'), base, whole, pages);
+    const all = walk(rows);
+    const ref = reference(base, whole);
+    expect(all).toEqual(ref);
+    // Every payload's keys in the same order too.
+    expect(JSON.stringify(all.events)).toBe(JSON.stringify(ref.events));
     expect(all.events).toHaveLength(lastSeq);
+    // On full pages every payload here is flat: all came encoded; on light pages none.
+    expect(rows.encoded).toBe(pages === 'full' ? lastSeq : 0);
     expect(all.bad).toBeNull();
     // The row the scan could not judge was judged by the encoder, here, and passed.
     expect(all.events[longNumberSeq - 1]!.payload).toMatchObject({ open: 0.30000000000000004 });
@@ -155,7 +168,7 @@ describe('CheckedAhead', () => {
   });
 
   it('stops its thread when the reader stops early, and then reads nothing more', () => {
-    const rows = new CheckedAhead(new SyncWorker('check'), base, { fromSeq: 1, toSeq: lastSeq });
+    const rows = new CheckedAhead(new SyncWorker('check'), base, { fromSeq: 1, toSeq: lastSeq }, pages);
     const first: number[] = [];
     for (let i = 0; i < CHECK_FIRST_PAGE_ROWS + 10; i++) first.push(rows.nextEvent()!.seq);
     rows.return();
@@ -165,7 +178,7 @@ describe('CheckedAhead', () => {
   });
 
   it('throws what the checker thread failed with: a journal it cannot open is a corrupt journal (exit 2)', () => {
-    const rows = new CheckedAhead(new SyncWorker('check'), join(dir, 'no-such.journal'), { fromSeq: 1, toSeq: 10 });
+    const rows = new CheckedAhead(new SyncWorker('check'), join(dir, 'no-such.journal'), { fromSeq: 1, toSeq: 10 }, pages);
     try {
       expect(() => rows.nextEvent()).toThrow(ReplayUsageError);
     } finally {

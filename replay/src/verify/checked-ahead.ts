@@ -2,20 +2,25 @@
 // the walk itself would be read (`CheckedEvents`): the same events, in seq order, ending at the first bad row
 // with the same `bad`, `lastSeq` and `lastHash`. The checker applies the rules before `schema` (SQLite, the
 // hash, type, kind, causedBy) and scans each text for canonical form; this thread parses each payload (it
-// needs it anyway) and applies the schema rule to it (checkPayloadColumns) before handing it to `step`. So
-// only rows that passed every rule reach `step`, as in one walk, and the thread re-running the segment does
-// less than half the checking: on the 500-symbol bench day, `replay --verify` went from 0.32x to 0.4x of the
-// read + decode rate (BENCHMARKS.md).
+// needs it anyway) and applies the schema rule to it (checkPayloadColumns) before handing it to `step`, but
+// for the pages the checker had time to finish itself (parsed, schema rule applied, flat payloads encoded:
+// flat-codec.ts). So only rows that passed every rule reach `step`, as in one walk, and the thread re-running
+// the segment does a fraction of the checking.
 import type { AnyEvent, EventKind } from '@axiom/events';
 import { CATALOG, type EventType } from '@axiom/events';
 import { checkPayloadColumns, type CheckedEvents, type RowProblem } from '@axiom/journal';
 import type { SyncWorker } from './sync-worker';
-import { HASH_CHARS, PAGE_NUMBERS_PER_ROW, workerError, type CheckedPage } from './worker-protocol';
+import { FlatDecoder } from './flat-codec';
+import {
+  HASH_CHARS, PAGE_NUMBERS_PER_ROW, ROW_ENCODED, ROW_TEXT_CANONICAL, ROW_TEXT_CHECKED, workerError, type CheckedPage, type CheckPages,
+} from './worker-protocol';
 
 export class CheckedAhead implements CheckedEvents {
   private page: CheckedPage | null = null;
   /** The kind of each of the page's types (the checker proved it is the catalog's). */
   private kinds: EventKind[] = [];
+  /** The page's encoded payloads. */
+  private flat: FlatDecoder | null = null;
   private symbols: Array<string | null> = [];
   private clientOrderIds: Array<string | null> = [];
   private index = 0;
@@ -28,10 +33,15 @@ export class CheckedAhead implements CheckedEvents {
   private lastSeqOut = -1;
   private lastHashOut = '';
   private readonly parsed = { payload: undefined as unknown };
+  /** Payloads that came encoded, parsed and checked by the checker (for tests and figures). */
+  encoded = 0;
 
   /** Start `worker` (a verify worker without a job yet) checking the rows fromSeq..toSeq of `file`. */
-  constructor(private readonly worker: SyncWorker, file: string, private readonly range: { readonly fromSeq: number; readonly toSeq: number }) {
-    worker.start({ kind: 'check', file, fromSeq: range.fromSeq, toSeq: range.toSeq });
+  constructor(
+    private readonly worker: SyncWorker, file: string, private readonly range: { readonly fromSeq: number; readonly toSeq: number },
+    pages: CheckPages = 'adaptive',
+  ) {
+    worker.start({ kind: 'check', file, fromSeq: range.fromSeq, toSeq: range.toSeq, pages });
   }
 
   get startHash(): string {
@@ -66,12 +76,24 @@ export class CheckedAhead implements CheckedEvents {
     const seq = n[o]!;
     const t = page.typeAt[i]!;
     const type = page.types[t]!;
-    const text = page.payloads.slice(i === 0 ? 0 : page.payloadEnds[i - 1]!, page.payloadEnds[i]!);
-    const bad = checkPayloadColumns(seq, type, text, this.symbols[i]!, this.clientOrderIds[i]!, page.canonical[i] === 1, this.parsed);
-    if (bad !== null) {
-      this.ownBad = bad;
-      this.return();
-      return null;
+    const mode = page.modes[i]!;
+    let payload: unknown;
+    if (mode === ROW_ENCODED) {
+      payload = this.flat!.next();
+      this.encoded++;
+    } else {
+      const text = page.payloads.slice(i === 0 ? 0 : page.payloadEnds[i - 1]!, page.payloadEnds[i]!);
+      if (mode === ROW_TEXT_CHECKED) {
+        payload = JSON.parse(text);
+      } else {
+        const bad = checkPayloadColumns(seq, type, text, this.symbols[i]!, this.clientOrderIds[i]!, mode === ROW_TEXT_CANONICAL, this.parsed);
+        if (bad !== null) {
+          this.ownBad = bad;
+          this.return();
+          return null;
+        }
+        payload = this.parsed.payload;
+      }
     }
     const causedBy = n[o + 2]!;
     const hash = page.hashes.slice(i * HASH_CHARS, (i + 1) * HASH_CHARS);
@@ -79,7 +101,7 @@ export class CheckedAhead implements CheckedEvents {
     this.lastHashOut = hash;
     return {
       seq, ts: n[o + 1]!, kind: this.kinds[t]!, type, causedBy: Number.isNaN(causedBy) ? null : causedBy,
-      payload: this.parsed.payload, hash, recordedAt: n[o + 3]!,
+      payload, hash, recordedAt: n[o + 3]!,
     } as AnyEvent;
   }
 
@@ -100,6 +122,7 @@ export class CheckedAhead implements CheckedEvents {
     this.page = reply;
     this.index = 0;
     this.kinds = reply.types.map((type) => CATALOG[type as EventType].kind);
+    this.flat = new FlatDecoder(reply.flat);
     this.symbols = JSON.parse(reply.symbols) as Array<string | null>;
     this.clientOrderIds = JSON.parse(reply.clientOrderIds) as Array<string | null>;
     if (reply.end !== null) this.checkerEnd = reply.end;

@@ -2,6 +2,7 @@
 // one place so both sides agree on them, and the worker side's way of answering.
 import { receiveMessageOnPort, type MessagePort, type Transferable } from 'node:worker_threads';
 import type { RowProblem } from '@axiom/journal';
+import type { FlatColumns } from './flat-codec';
 import { postCounted } from '../thread';
 import { ReplayUsageError, type ReplayProblem } from './errors';
 import type { SegmentResult, SegmentSpec } from './segment';
@@ -21,7 +22,14 @@ export type WorkerJob =
    * Walk the rows fromSeq..toSeq of `file` by the journal's chain rules (`readChecked`) and pass every row that
    * passed them on, a page at a time (`rows` replies), to the thread re-running them (checked-ahead.ts).
    */
-  | { readonly kind: 'check'; readonly file: string; readonly fromSeq: number; readonly toSeq: number };
+  | { readonly kind: 'check'; readonly file: string; readonly fromSeq: number; readonly toSeq: number; readonly pages: CheckPages };
+
+/**
+ * Which pages a checker finishes itself (parse, schema rule, flat payloads encoded) rather than leaving the
+ * parse and the schema rule to the reader: those it starts when it is well ahead of the reader ('adaptive', as
+ * verify runs), or every page or none (tests).
+ */
+export type CheckPages = 'adaptive' | 'full' | 'light';
 
 export type WorkerReply =
   /** The events of its segment re-run so far. */
@@ -34,11 +42,12 @@ export type WorkerReply =
 /**
  * A page of rows that passed the chain rules before `schema` (gap, hash, type, kind, causedBy), in seq order,
  * as columns: `numbers` holds seq, ts, causedBy (NaN: none) and recordedAt of each row in turn; the type of row
- * i is types[typeAt[i]]; its stored payload text ends at payloadEnds[i] in `payloads` (the texts end to end);
- * canonical[i] is 1 when isCanonicalTextByScan said the text is canonical; `symbols` and `clientOrderIds` are
- * the JSON texts of the rows' symbol and client_order_id columns; `hashes` the stored hashes end to end
- * (HASH_CHARS each). The reader applies the schema rule (checkPayloadColumns). The last page says where the
- * walk ended: at the first row that broke a rule before `schema`, or at the last seq.
+ * i is types[typeAt[i]]; modes[i] says how its payload comes (ROW_*); a payload sent as text ends at
+ * payloadEnds[i] in `payloads` (the texts end to end; an encoded one adds nothing there) and an encoded one is
+ * the next object of `flat`; `symbols` and `clientOrderIds` are the JSON texts of the rows' symbol and
+ * client_order_id columns; `hashes` the stored hashes end to end (HASH_CHARS each). The last page says where
+ * the walk ended: at a row that broke a rule (the checker applies the schema rule to the rows it encodes), or
+ * at the last seq.
  */
 export interface CheckedPage {
   readonly kind: 'rows';
@@ -47,15 +56,24 @@ export interface CheckedPage {
   readonly numbers: Float64Array;
   readonly types: readonly string[];
   readonly typeAt: Uint16Array;
+  readonly modes: Uint8Array;
   readonly payloads: string;
   readonly payloadEnds: Uint32Array;
-  readonly canonical: Uint8Array;
+  readonly flat: FlatColumns;
   readonly symbols: string;
   readonly clientOrderIds: string;
   readonly hashes: string;
-  /** The walk's end, on its last page: the row that broke a rule (null: none) and the last row before it. */
-  readonly end: { readonly bad: RowProblem | null; readonly lastSeq: number; readonly lastHash: string } | null;
+  /** The walk's end, on its last page: the first row that broke a rule, or null (the walk reached its last seq). */
+  readonly end: { readonly bad: RowProblem | null } | null;
 }
+
+/** How a row's payload comes in a CheckedPage: as text, the schema rule still to apply (the scan could not tell whether it is canonical, or said it is). */
+export const ROW_TEXT_UNSURE = 0;
+export const ROW_TEXT_CANONICAL = 1;
+/** As text, every rule applied by the checker. */
+export const ROW_TEXT_CHECKED = 2;
+/** Encoded (flat-codec.ts), every rule applied by the checker. */
+export const ROW_ENCODED = 3;
 
 /** Numbers per row in CheckedPage.numbers. */
 export const PAGE_NUMBERS_PER_ROW = 4;
