@@ -68,7 +68,7 @@ export function formatSnapshotCheck(r: CheckSnapshotsResult): string {
 
 export function formatVerifyStats(s: VerifyStats): string {
   return `${s.events.toLocaleString('en-US')} events (${s.inputs.toLocaleString('en-US')} inputs, ${s.decisions.toLocaleString('en-US')} decisions) in ${Math.round(s.elapsedMs)} ms = ${rate(s.eventsPerSec)} events/s` +
-    `, every row's hash chain checked on the way${s.checkAhead ? ' (by a thread beside each segment)' : ''}, ${s.segments > 1 ? `in ${s.segments} segments side by side; ${s.snapshotsChecked} snapshot(s) matched where they meet` : `in one segment${s.snapshotsChecked > 0 ? `; the snapshot at the last seq matched` : ''}`}`;
+    `, every row's hash chain checked on the way${s.checkAhead ? (s.segments > 1 ? ' (by a thread beside each segment)' : ' (by a thread beside the re-run)') : ''}, ${s.segments > 1 ? `in ${s.segments} segments side by side; ${s.snapshotsChecked} snapshot(s) matched where they meet` : `in one segment${s.snapshotsChecked > 0 ? `; the snapshot at the last seq matched` : ''}`}`;
 }
 
 const payloadText = (p: unknown) => {

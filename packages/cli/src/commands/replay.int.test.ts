@@ -141,4 +141,11 @@ describe('axiom replay', () => {
     expect(r.code).toBe(EXIT.ok);
     expect(r.out).toMatch(/every row's hash chain checked on the way, in one segment/);
   });
+
+  it('--verify --threads 2 checks the rows on a thread beside the re-run and says so', async () => {
+    const r = await replay(journal, '--verify', '--threads', '2', '--json');
+    expect(r.code).toBe(EXIT.ok);
+    expect(JSON.parse(r.out).verify).toMatchObject({ ok: true, stats: { segments: 1, checkAhead: true } });
+    expect((await replay(journal, '--verify', '--threads', '2')).out).toMatch(/every row's hash chain checked on the way \(by a thread beside the re-run\), in one segment/);
+  });
 });
