@@ -5,6 +5,8 @@
 // it (its text hashed against its record) and ends by hashing its state afresh against the snapshot the next
 // one starts from, so the segments together prove exactly what one walk from zero proves. A journal without
 // snapshots to split at, a small one, or a run with deps given (tests) is one segment on this thread.
+// With two threads or more each segment's rows are checked by a thread beside it (checkAhead: check-worker.ts,
+// checked-ahead.ts), so a segment takes two threads: on two cores, one segment and its checker.
 //
 // The answer is the first failure in seq order: segments are judged in order, and a segment's mismatch or bad
 // row stands only when every segment before it passed (a later one started from a state an earlier failure
@@ -81,7 +83,7 @@ export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions =
   const checkAhead = opts.checkAhead ?? threads >= 2;
   const segmentsWanted = checkAhead ? Math.max(1, Math.floor(threads / 2)) : threads;
   // The worker threads start first, before their jobs are known: loading their code (~100 ms) overlaps the
-  // reads below (the run.started, a scan of the journal; the chain up to it; the plan). Those not needed end.
+  // reads below (the plan; the run.started, a scan of the journal; the chain up to it). Those not needed end.
   // The checker of this thread's segment is one of them; a worker's segment starts its own.
   let checker: SyncWorker | null = checkAhead ? new SyncWorker('check') : null;
   let spare: SyncWorker[] = startWorkers(segmentCount(lastSeq, segmentsWanted, minEvents) - 1);
@@ -89,28 +91,34 @@ export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions =
     let runStarted: RunStarted | null = null;
     let warnings: readonly string[] = [];
     let deps = opts.deps;
-    const found = deps === undefined ? latestRunStarted(journal, seqBound(lastSeq)) : null;
-    // The run.started that names the strategy files must be proven intact before any file it names is loaded
-    // (loading runs the file), here or in a worker: its chain is checked first. Usually it is seq 1.
-    if (found !== null) checkChainPrefix(journal, found.seq);
-    const segments = found === null ? 1 : segmentsWanted;
+    let found: RunStarted | null | undefined;
     const file = resolve(journal.info().path);
     const unusable = new Set<number>();
     const notes: string[] = [];
     // A pass that met snapshots it cannot split at (a text that is not its record, another state version) is
     // planned again without them.
     for (;;) {
-      const specs = planSegments(journal, lastSeq, segments, minEvents, unusable);
+      const specs = planSegments(journal, lastSeq, segmentsWanted, minEvents, unusable);
       const running: Running[] = [];
       let pass: Pass;
-      // This thread's segment is the last; its checker starts on it now, while the strategies are rebuilt.
+      // This thread's segment is the last; its checker starts on it now, while the run.started is found (a
+      // scan of the journal: `type` has no index) and the strategies are rebuilt.
       const own = specs[specs.length - 1]!;
       const ahead = checker === null ? null : new CheckedAhead(checker, file, { fromSeq: own.fromSeq + 1, toSeq: own.toSeq });
       try {
+        if (found === undefined) {
+          found = deps === undefined ? latestRunStarted(journal, seqBound(lastSeq)) : null;
+          // The run.started that names the strategy files must be proven intact before any file it names is
+          // loaded (loading runs the file), here or in a worker: its chain is checked first. Usually it is seq 1.
+          if (found !== null) checkChainPrefix(journal, found.seq);
+          // Without one nothing can be re-run: rebuildDeps says so (no_run_started).
+          else if (deps === undefined) rebuildDeps(journal, seqBound(lastSeq), null);
+        }
         specs.forEach((spec, i) => {
           let worker: SyncWorker | null = null;
           if (i < specs.length - 1) {
             worker = spare.shift() ?? new SyncWorker();
+            // With segments to share, a run.started was found (opts.deps makes one segment).
             worker.start({ kind: 'segment', file, spec, runStartedSeq: found!.seq, lastSeq, checkAhead });
           }
           running.push({ spec, worker, events: 0, result: null, failure: null });
