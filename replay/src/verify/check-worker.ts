@@ -34,7 +34,7 @@ export function run(data: JobData): void {
     try {
       const rows = journal.readChecked({ fromSeq: job.fromSeq, toSeq: job.toSeq });
       try {
-        walk(rows, job.pages, (sent) => sent - Atomics.load(data.posted, PAGES_TAKEN), (page, sent) => {
+        walk(rows, job.pages, job.pageRows ?? null, (sent) => sent - Atomics.load(data.posted, PAGES_TAKEN), (page, sent) => {
           waitForRoom(data.posted, sent);
           const { numbers, typeAt, modes, payloadEnds, flat } = page;
           reply(page, [numbers, typeAt, modes, payloadEnds, flat.shapeAt, flat.tags, flat.values].map((a) => a.buffer as ArrayBuffer));
@@ -54,13 +54,25 @@ export function run(data: JobData): void {
 /**
  * Walk the rows and hand each full page (and the last, with the walk's end) to `post`, with the pages posted
  * before it; `ahead` tells how many of those the reader has not taken yet. `pages`: which pages this thread
- * finishes itself (CheckPages).
+ * finishes itself (CheckPages); `pageRows`: every page's size (tests), else CHECK_FIRST_PAGE_ROWS doubling
+ * up to CHECK_PAGE_ROWS. When reading a row throws (SQLite), the rows checked before it are posted first,
+ * as a walk on the reader's thread would have handed them on before it threw.
  */
-function walk(rows: CheckedRows, pages: CheckPages, ahead: (sent: number) => number, post: (page: CheckedPage, sent: number) => void): void {
+function walk(
+  rows: CheckedRows, pages: CheckPages, pageRows: number | null, ahead: (sent: number) => number, post: (page: CheckedPage, sent: number) => void,
+): void {
   let sent = 0;
-  let size = CHECK_FIRST_PAGE_ROWS;
+  let size = pageRows ?? CHECK_FIRST_PAGE_ROWS;
   let page = new PageBuilder(rows.startHash, size, pages === 'full');
-  for (let r = rows.nextChained(); r !== null; r = rows.nextChained()) {
+  for (;;) {
+    let r: CheckedRowColumns | null;
+    try {
+      r = rows.nextChained();
+    } catch (e) {
+      if (page.count > 0) post(page.build(null), sent);
+      throw e;
+    }
+    if (r === null) break;
     const bad = page.add(r);
     if (bad !== null) {
       post(page.build({ bad }), sent);
@@ -68,7 +80,7 @@ function walk(rows: CheckedRows, pages: CheckPages, ahead: (sent: number) => num
     }
     if (page.count === size) {
       post(page.build(null), sent++);
-      size = Math.min(size * 2, CHECK_PAGE_ROWS);
+      size = pageRows ?? Math.min(size * 2, CHECK_PAGE_ROWS);
       page = new PageBuilder(rows.startHash, size, pages === 'full' || (pages === 'adaptive' && ahead(sent) >= CHECK_PAGES_AHEAD / 2));
     }
   }

@@ -6,7 +6,7 @@ import { draft, type AnyEvent, type PayloadOf } from '@axiom/events';
 import { openJournal, type CheckedEvents } from '@axiom/journal';
 import { barDraft, orderCreatedDraft, orderUpdateDraft, rehashFrom, signalDraft, transitionDraft } from '@axiom/journal/src/testing/fixtures';
 import { CheckedAhead } from './checked-ahead';
-import { CHECK_FIRST_PAGE_ROWS } from './check-worker';
+import { CHECK_FIRST_PAGE_ROWS, CHECK_PAGES_AHEAD } from './check-worker';
 import { ReplayUsageError } from './errors';
 import { SyncWorker } from './sync-worker';
 import type { CheckPages } from './worker-protocol';
@@ -31,7 +31,13 @@ beforeAll(() => {
     for (let i = 0; i < 500; i++) {
       const symbol = ['SPY', 'QQQ', 'IWM'][i % 3]!;
       const id = `ax-${i}-e1-a1`;
-      if (i === 250) {
+      if (i % 100 === 50) {
+        // A payload that is not flat (nested config, a list): sent as text even on the pages the checker finishes.
+        j.append(draft('run.started', barDraft(i).ts, {
+          runId: `run${i}`, mode: 'backtest', config: { risk: { maxPositions: i } }, configHash: 'a'.repeat(64),
+          strategies: [{ name: 'nth', version: '1', params: { n: i } }], codeVersion: 'axiom@test', catalogVersion: 1, dataSource: 'test',
+        }), []);
+      } else if (i === 251) {
         longNumberSeq = j.lastSeq() + 1;
         const bar = barDraft(i, symbol);
         j.append(draft('market.bar', bar.ts, { ...(bar.payload as PayloadOf<'market.bar'>), open: 0.1 + 0.2, low: 0.1 }), []);
@@ -81,6 +87,21 @@ const reference = (file: string, range: { fromSeq: number; toSeq: number }): Wal
 let pages: CheckPages = 'light';
 const ahead = (file: string, range: { fromSeq: number; toSeq: number }): Walked => walk(new CheckedAhead(new SyncWorker('check'), file, range, pages));
 
+/** Block this thread for `ms` (the checker runs on). */
+const pause = (ms: number): void => {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+};
+
+/** Block this thread until the checker has posted `replies` replies (it runs on), then a little longer to see it stop there. */
+function pauseUntilPosted(worker: SyncWorker, replies: number): void {
+  const deadline = performance.now() + 20_000;
+  while (worker.repliesPosted() < replies) {
+    if (performance.now() > deadline) throw new Error(`the checker posted ${worker.repliesPosted()} replies, not ${replies}`);
+    pause(10);
+  }
+  pause(100);
+}
+
 let copies = 0;
 /** A copy of base changed by `sql` (triggers dropped), its chain recomputed from `rehashFromSeq` (null: left as it is). */
 function tampered(sql: string, rehashFromSeq: number | null): string {
@@ -122,8 +143,10 @@ describe.each(['light', 'full'] as const)('CheckedAhead, the checker finishing %
     // Every payload's keys in the same order too.
     expect(JSON.stringify(all.events)).toBe(JSON.stringify(ref.events));
     expect(all.events).toHaveLength(lastSeq);
-    // On full pages every payload here is flat: all came encoded; on light pages none.
-    expect(rows.encoded).toBe(pages === 'full' ? lastSeq : 0);
+    // On full pages every flat payload came encoded (all but the run.started rows); on light pages none.
+    const notFlat = all.events.filter((e) => e.type === 'run.started').length;
+    expect(notFlat).toBeGreaterThan(0);
+    expect(rows.encoded).toBe(pages === 'full' ? lastSeq - notFlat : 0);
     expect(all.bad).toBeNull();
     // The row the scan could not judge was judged by the encoder, here, and passed.
     expect(all.events[longNumberSeq - 1]!.payload).toMatchObject({ open: 0.30000000000000004 });
@@ -146,7 +169,9 @@ describe.each(['light', 'full'] as const)('CheckedAhead, the checker finishing %
     const file = tampered(sql(seq), seq);
     const whole = { fromSeq: 1, toSeq: lastSeq };
     const got = ahead(file, whole);
-    expect(got).toEqual(reference(file, whole));
+    const ref = reference(file, whole);
+    expect(got).toEqual(ref);
+    expect(JSON.stringify(got.events)).toBe(JSON.stringify(ref.events));
     expect(got.bad).toMatchObject({ seq });
     expect(got.lastSeq).toBe(seq - 1);
     // From inside the range, and a range that ends just before it.
@@ -167,14 +192,20 @@ describe.each(['light', 'full'] as const)('CheckedAhead, the checker finishing %
     expect(ahead(gap, whole).bad).toMatchObject({ seq, problem: 'gap' });
   });
 
-  it('stops its thread when the reader stops early, and then reads nothing more', () => {
-    const rows = new CheckedAhead(new SyncWorker('check'), base, { fromSeq: 1, toSeq: lastSeq }, pages);
+  it('ends its thread when the reader stops early, even one waiting for room, and then reads nothing more', async () => {
+    const worker = new SyncWorker('check');
+    const rows = new CheckedAhead(worker, base, { fromSeq: 1, toSeq: lastSeq }, pages, 16);
     const first: number[] = [];
-    for (let i = 0; i < CHECK_FIRST_PAGE_ROWS + 10; i++) first.push(rows.nextEvent()!.seq);
+    for (let i = 0; i < 20; i++) first.push(rows.nextEvent()!.seq);
+    // Two pages taken; the checker fills the room it has and waits.
+    pauseUntilPosted(worker, 2 + CHECK_PAGES_AHEAD);
+    expect(worker.repliesPosted()).toBe(2 + CHECK_PAGES_AHEAD);
     rows.return();
-    expect(first).toEqual(Array.from({ length: CHECK_FIRST_PAGE_ROWS + 10 }, (_, i) => i + 1));
+    await worker.exited;
+    expect(first).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     expect(rows.nextEvent()).toBeNull();
-    expect(rows.lastSeq).toBe(CHECK_FIRST_PAGE_ROWS + 10);
+    expect(rows.lastSeq).toBe(20);
+    expect(rows.bad).toBeNull();
   });
 
   it('throws what the checker thread failed with: a journal it cannot open is a corrupt journal (exit 2)', () => {
@@ -184,5 +215,54 @@ describe.each(['light', 'full'] as const)('CheckedAhead, the checker finishing %
     } finally {
       rows.return();
     }
+  });
+});
+
+describe('CheckedAhead, the checker finishing pages when it is well ahead', () => {
+  // Pages of 16 rows. The reader takes the first page and pauses: the checker posts pages 1 to 8 (then it has no
+  // room), deciding each page by how far ahead it is when it starts it: pages 1-4 light (0-3 ahead), 5-8 full.
+  const PAGE = 16;
+  /** Read all of `file` that way (pausing until the checker has posted `replies` pages): the events, and how many came encoded. */
+  function pausedWalk(file: string, replies = 1 + CHECK_PAGES_AHEAD): Walked & { encoded: number } {
+    const worker = new SyncWorker('check');
+    const rows = new CheckedAhead(worker, file, { fromSeq: 1, toSeq: lastSeq }, 'adaptive', PAGE);
+    const events: AnyEvent[] = [];
+    try {
+      const e = rows.nextEvent();
+      if (e !== null) events.push(e);
+      pauseUntilPosted(worker, replies);
+      for (let e2 = rows.nextEvent(); e2 !== null; e2 = rows.nextEvent()) events.push(e2);
+    } finally {
+      rows.return();
+    }
+    return { events, startHash: rows.startHash, bad: rows.bad, lastSeq: rows.lastSeq, lastHash: rows.lastHash, encoded: rows.encoded };
+  }
+  /** The seq of the first row of page `page` (0-based). */
+  const pageStart = (page: number) => page * PAGE + 1;
+
+  it('reads the same as the walk while the checker takes over pages, and takes some over', () => {
+    const { encoded, ...walked } = pausedWalk(base);
+    expect(walked).toEqual(reference(base, { fromSeq: 1, toSeq: lastSeq }));
+    expect(encoded).toBeGreaterThanOrEqual(4 * PAGE - 1);
+  });
+
+  it('reports a bad row on a page this thread checks before a later one the checker found on a page it finished', () => {
+    // A schema-bad bar on light page 3 and another on full page 6 (a bar: its payload is flat and encodable).
+    const early = seqOf('market.bar', pageStart(3));
+    const late = seqOf('market.bar', pageStart(6));
+    expect(early).toBeLessThan(pageStart(4));
+    expect(late).toBeLessThan(pageStart(7));
+    const both = tampered(`UPDATE events SET payload = replace(payload, '"volume":', '"volume":-') WHERE seq IN (${early}, ${late})`, early);
+    // The checker stops at the later one: it posts pages 0 to 6.
+    const got = pausedWalk(both, 7);
+    expect(got.bad).toMatchObject({ seq: early, problem: 'schema' });
+    expect({ ...got, encoded: undefined }).toEqual({ ...reference(both, { fromSeq: 1, toSeq: lastSeq }), encoded: undefined });
+    // The later one alone: the checker finds it, after this thread has read every row before it.
+    const lateOnly = tampered(`UPDATE events SET payload = replace(payload, '"volume":', '"volume":-') WHERE seq = ${late}`, late);
+    const got2 = pausedWalk(lateOnly, 7);
+    expect(got2.bad).toMatchObject({ seq: late, problem: 'schema' });
+    expect(got2.lastSeq).toBe(late - 1);
+    expect(got2.encoded).toBeGreaterThan(0);
+    expect({ ...got2, encoded: undefined }).toEqual({ ...reference(lateOnly, { fromSeq: 1, toSeq: lastSeq }), encoded: undefined });
   });
 });

@@ -28,6 +28,8 @@ export class CheckedAhead implements CheckedEvents {
   private checkerEnd: CheckedPage['end'] = null;
   private ownBad: RowProblem | null = null;
   private done = false;
+  /** Every row the checker passed on was read (its end, with its bad row, stands). */
+  private reachedEnd = false;
   private firstStartHash: string | null = null;
   /** The last row handed out (none yet: -1). */
   private lastSeqOut = -1;
@@ -36,21 +38,28 @@ export class CheckedAhead implements CheckedEvents {
   /** Payloads that came encoded, parsed and checked by the checker (for tests and figures). */
   encoded = 0;
 
-  /** Start `worker` (a verify worker without a job yet) checking the rows fromSeq..toSeq of `file`. */
+  /**
+   * Start `worker` (a verify worker without a job yet) checking the rows fromSeq..toSeq of `file`; `pages`
+   * and `pageRows` as in the check job (worker-protocol.ts: tests choose them).
+   */
   constructor(
     private readonly worker: SyncWorker, file: string, private readonly range: { readonly fromSeq: number; readonly toSeq: number },
-    pages: CheckPages = 'adaptive',
+    pages: CheckPages = 'adaptive', pageRows?: number,
   ) {
-    worker.start({ kind: 'check', file, fromSeq: range.fromSeq, toSeq: range.toSeq, pages });
+    worker.start({ kind: 'check', file, fromSeq: range.fromSeq, toSeq: range.toSeq, pages, pageRows });
   }
 
   get startHash(): string {
-    if (this.firstStartHash === null) this.nextPage();
+    if (this.firstStartHash === null) {
+      if (this.done) throw new Error(`replay --verify: the checked rows ${this.range.fromSeq}..${this.range.toSeq} were stopped before their start hash came`);
+      this.nextPage();
+    }
     return this.firstStartHash!;
   }
 
+  /** The first bad row, once the walk has met it: this thread's, or the checker's once every row before it was read. */
   get bad(): RowProblem | null {
-    return this.ownBad ?? this.checkerEnd?.bad ?? null;
+    return this.ownBad ?? (this.reachedEnd ? this.checkerEnd?.bad ?? null : null);
   }
 
   get lastSeq(): number {
@@ -63,8 +72,10 @@ export class CheckedAhead implements CheckedEvents {
 
   nextEvent(): AnyEvent | null {
     while (this.page === null || this.index === this.page.count) {
-      if (this.done || this.checkerEnd !== null) {
+      if (this.done) return null;
+      if (this.checkerEnd !== null) {
         this.done = true;
+        this.reachedEnd = true;
         return null;
       }
       this.nextPage();

@@ -32,6 +32,27 @@ describe('FlatEncoder and FlatDecoder', () => {
     }));
   });
 
+  it('rebuild what JSON.parse makes of texts that spell values and keys every way JSON allows', () => {
+    // -0, exponents, escapes, duplicate keys (JSON.parse keeps the last), any code unit in keys and strings.
+    const spelled = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => (Object.is(x, -0) ? '-0' : x.toExponential())),
+      fc.integer().map(String),
+      fc.constant('-0'),
+      fc.constant('-0.0e5'),
+      fc.string({ unit: 'binary' }).map((t) => JSON.stringify(t)),
+      fc.constantFrom('true', 'false', 'null'),
+    );
+    const text = fc.array(fc.tuple(fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom('0', '7', 'a', 'a')), spelled), { maxLength: 12 })
+      .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`);
+    fc.assert(fc.property(fc.array(text, { minLength: 1, maxLength: 20 }), (texts) => {
+      const parsed = texts.map((t) => JSON.parse(t) as Record<string, unknown>).filter((p) => !Object.keys(p).includes('__proto__'));
+      const enc = new FlatEncoder(parsed.length);
+      for (const p of parsed) expect(enc.add(p)).toBe(true);
+      const dec = new FlatDecoder(transported(enc.build()));
+      for (const p of parsed) expect(entries(dec.next())).toEqual(entries(p));
+    }));
+  });
+
   it('keeps -0, the largest and smallest doubles and runs of one shape exactly', () => {
     const objects = [
       { close: -0, high: Number.MAX_VALUE, low: Number.MIN_VALUE, symbol: 'SPY', vwap: null },

@@ -36,11 +36,19 @@ export class SyncWorker {
   /** Counters (worker-protocol.ts): replies posted by the worker, jobs sent to it. */
   private readonly posted: Int32Array;
   private stopped = false;
+  /** Settles when the thread has ended (tests). */
+  readonly exited: Promise<void>;
 
   /** Start the thread for a job of `kind`: it loads its code, then waits for its job (`start`). */
   constructor(kind: WorkerJob['kind'] = 'segment') {
     this.posted = new Int32Array(new SharedArrayBuffer(COUNTERS * Int32Array.BYTES_PER_ELEMENT));
     ({ worker: this.worker, port: this.port } = startThread(ENTRIES[kind], { posted: this.posted }));
+    this.exited = new Promise((resolve) => this.worker.once('exit', () => resolve()));
+  }
+
+  /** The replies the thread has posted so far (tests). */
+  repliesPosted(): number {
+    return Atomics.load(this.posted, REPLIES_POSTED);
   }
 
   /** Give the thread its job (once). */

@@ -17,7 +17,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { DecideDeps } from '@axiom/engine';
 import type { Journal } from '@axiom/journal';
-import type { EngineState } from '@axiom/projections';
+import { initialEngineState, type EngineState } from '@axiom/projections';
 import { brokenChain, checkChainPrefix } from './chain';
 import { latestRunStarted, rebuildDeps, type RunStarted } from './deps';
 import { CheckedAhead } from './checked-ahead';
@@ -85,9 +85,11 @@ export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions =
   // The worker threads start first, before their jobs are known: loading their code (~100 ms) overlaps the
   // reads below (the plan; the run.started, a scan of the journal; the chain up to it). Those not needed end.
   // The checker of this thread's segment is one of them; a worker's segment starts its own.
-  let checker: SyncWorker | null = checkAhead ? new SyncWorker('check') : null;
-  let spare: SyncWorker[] = startWorkers(segmentCount(lastSeq, segmentsWanted, minEvents) - 1);
+  let checker: SyncWorker | null = null;
+  let spare: SyncWorker[] = [];
   try {
+    if (checkAhead) checker = new SyncWorker('check');
+    spare = startWorkers(segmentCount(lastSeq, segmentsWanted, minEvents) - 1);
     let runStarted: RunStarted | null = null;
     let warnings: readonly string[] = [];
     let deps = opts.deps;
@@ -169,7 +171,12 @@ function segmentCount(lastSeq: number, threads: number, minEvents: number): numb
 
 function startWorkers(n: number): SyncWorker[] {
   const out: SyncWorker[] = [];
-  for (let i = 0; i < n; i++) out.push(new SyncWorker());
+  try {
+    for (let i = 0; i < n; i++) out.push(new SyncWorker());
+  } catch (e) {
+    for (const w of out) w.stop();
+    throw e;
+  }
   return out;
 }
 
@@ -251,18 +258,25 @@ function runSegments(
     }
   };
   const own = running[running.length - 1]!;
-  const { result, state } = runSegment(journal, own.spec, deps, {
-    rows,
-    poll: (events) => {
-      own.events = events;
-      for (const r of running) if (r.worker !== null) drain(r);
-      progress();
-      // An earlier segment failed: what this one finds cannot be the first failure.
-      return running.some((r) => r !== own && (r.failure !== null || (r.result !== null && r.result.kind !== 'ok')));
-    },
-  });
-  own.result = result;
-  own.events = result.counts.events;
+  let state = initialEngineState();
+  try {
+    const ran = runSegment(journal, own.spec, deps, {
+      rows,
+      poll: (events) => {
+        own.events = events;
+        for (const r of running) if (r.worker !== null) drain(r);
+        progress();
+        // An earlier segment failed: what this one finds cannot be the first failure.
+        return running.some((r) => r !== own && (r.failure !== null || (r.result !== null && r.result.kind !== 'ok')));
+      },
+    });
+    own.result = ran.result;
+    own.events = ran.result.counts.events;
+    state = ran.state;
+  } catch (e) {
+    // Thrown in its turn, as a worker's failure is: a segment before this one may fail first.
+    own.failure = e instanceof Error ? e : new Error(String(e));
+  }
   // Judge the segments in seq order, waiting for each; the first that did not pass is the answer.
   const counts: SegmentCounts = { events: 0, inputs: 0, decisions: 0, snapshotsChecked: 0 };
   const unusable: Pass['unusable'] = [];

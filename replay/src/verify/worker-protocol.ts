@@ -22,7 +22,11 @@ export type WorkerJob =
    * Walk the rows fromSeq..toSeq of `file` by the journal's chain rules (`readChecked`) and pass every row that
    * passed them on, a page at a time (`rows` replies), to the thread re-running them (checked-ahead.ts).
    */
-  | { readonly kind: 'check'; readonly file: string; readonly fromSeq: number; readonly toSeq: number; readonly pages: CheckPages };
+  | {
+    readonly kind: 'check'; readonly file: string; readonly fromSeq: number; readonly toSeq: number; readonly pages: CheckPages;
+    /** Every page this many rows (tests; default: small first pages, doubling). */
+    readonly pageRows?: number;
+  };
 
 /**
  * Which pages a checker finishes itself (parse, schema rule, flat payloads encoded) rather than leaving the
