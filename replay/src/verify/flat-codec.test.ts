@@ -21,9 +21,11 @@ describe('FlatEncoder and FlatDecoder', () => {
     fc.assert(fc.property(fc.array(flatObject, { minLength: 1, maxLength: 40 }), (objects) => {
       const parsed = objects.map((o) => JSON.parse(JSON.stringify(o)) as Record<string, unknown>);
       const enc = new FlatEncoder(parsed.length);
-      for (const p of parsed) expect(enc.add(p)).toBe(true);
+      // A "__proto__" key (fast-check makes some) is refused: the caller sends that payload's text.
+      const encodable = (p: Record<string, unknown>) => !Object.keys(p).includes('__proto__');
+      for (const p of parsed) expect(enc.add(p)).toBe(encodable(p));
       const dec = new FlatDecoder(transported(enc.build()));
-      for (const p of parsed) {
+      for (const p of parsed.filter(encodable)) {
         const rebuilt = dec.next();
         expect(entries(rebuilt)).toEqual(entries(p));
         expect(JSON.stringify(rebuilt)).toBe(JSON.stringify(p));
