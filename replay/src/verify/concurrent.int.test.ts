@@ -243,13 +243,13 @@ describe('a worker thread that fails', () => {
 
 describe('the axiom binary', () => {
   it('verifies in segments on worker threads of the bundle (--threads): exit 0 on a good journal, 2 on a corrupt one', () => {
-    const run = (file: string, threads: number) => spawnSync(process.execPath, [BIN, 'replay', file, '--verify', '--threads', String(threads), '--json'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', AXIOM_VERIFY_SEGMENT_EVENTS_MIN: '1' } });
+    const run = (file: string, threads: number) => spawnSync(process.execPath, [BIN, 'replay', file, '--verify', '--threads', String(threads), '--json'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', AXIOM_VERIFY_SEGMENT_EVENTS_MIN: '1', AXIOM_VERIFY_CHECK_AHEAD_EVENTS_MIN: '1' } });
     // Six threads: three segments, each with a checker thread beside it (the workers' from the bundle too).
     const ok = run(base, 6);
     expect(ok.stderr).toBe('');
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout).verify).toMatchObject({ ok: true, stats: { events: lastSeq, segments: 3, checkAhead: true } });
-    const text = spawnSync(process.execPath, [BIN, 'replay', base, '--verify', '--threads', '6'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', AXIOM_VERIFY_SEGMENT_EVENTS_MIN: '1' } });
+    const text = spawnSync(process.execPath, [BIN, 'replay', base, '--verify', '--threads', '6'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC', AXIOM_VERIFY_SEGMENT_EVENTS_MIN: '1', AXIOM_VERIFY_CHECK_AHEAD_EVENTS_MIN: '1' } });
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/VERIFIED: .* checked on the way \(by a thread beside each segment\), in 3 segments side by side; 2 snapshot\(s\) matched where they meet/);
     const seq = Math.floor(lastSeq / 6);

@@ -5,7 +5,7 @@
 export { ReplayUsageError, type ReplayProblem } from './errors';
 export { rebuildDeps, latestRunStarted, allRunStarted, type RebuiltDeps, type RunStarted } from './deps';
 export {
-  verifyDecisions, firstDifference, VERIFY_PROGRESS_EVERY_EVENTS, VERIFY_SEGMENT_EVENTS_MIN, VERIFY_THREADS_MAX,
+  verifyDecisions, firstDifference, VERIFY_CHECK_AHEAD_EVENTS_MIN, VERIFY_PROGRESS_EVERY_EVENTS, VERIFY_SEGMENT_EVENTS_MIN, VERIFY_THREADS_MAX,
   type VerifyDecisionsOptions, type VerifyDecisionsResult, type DecisionMismatch, type DecisionLine, type VerifyStats,
 } from './verify';
 export { checkSnapshots, type CheckSnapshotsResult, type CheckSnapshotsOptions, type SnapshotCheck } from './snapshots';

@@ -36,7 +36,7 @@ describe('verifyDecisions', () => {
   it('reproduces every decision of a backtest journal and matches its snapshots', () => {
     // Split in four at the backtest's own snapshots (segmentEventsMin 1: this journal is small), each segment
     // with a checker thread beside it: eight threads.
-    const r = withJournal(base, (j) => verifyDecisions(j, { threads: 8, segmentEventsMin: 1 }));
+    const r = withJournal(base, (j) => verifyDecisions(j, { threads: 8, segmentEventsMin: 1, checkAheadEventsMin: 1 }));
     if (!r.ok) throw new Error(`unexpected mismatch: ${JSON.stringify(r.mismatch, null, 2)}`);
     const last = withJournal(base, (j) => j.lastSeq());
     expect(r.stats.events).toBe(last);

@@ -35,6 +35,14 @@ export { firstDifference, type DecisionLine, type DecisionMismatch } from './seg
 export const VERIFY_PROGRESS_EVERY_EVENTS = 65_536;
 /** Segments are at least this long: a worker thread costs ~100 ms to start and rebuild the strategies (~10,000 events of re-run). */
 export const VERIFY_SEGMENT_EVENTS_MIN = 25_000;
+/**
+ * A journal has a checker thread beside each segment from this many events (VerifyDecisionsOptions.checkAhead):
+ * below it, starting the thread and warming its code cost more than it saves. Measured with the `axiom` binary
+ * (a fresh process) on cuts of the 500-symbol bench day, one thread against two: 0.40-0.46 s against
+ * 0.48-0.57 s at 25,000 events, 0.77-0.88 s against 0.92-1.00 s at 50,000, 1.46-1.51 s against 1.31-1.48 s
+ * at 100,000, 2.90-3.16 s against 2.34-2.44 s at 223,000.
+ */
+export const VERIFY_CHECK_AHEAD_EVENTS_MIN = 100_000;
 /** Threads re-running segments at most (this one included). */
 export const VERIFY_THREADS_MAX = 16;
 
@@ -45,10 +53,12 @@ export interface VerifyDecisionsOptions {
   readonly threads?: number;
   /**
    * Check each segment's rows by the chain rules on a thread of its own (checked-ahead.ts), so that a segment
-   * takes two threads (default: true when there are two threads or more). Without it every thread re-runs a
-   * segment, checking its rows itself.
+   * takes two threads (default: true when there are two threads or more and the journal has at least
+   * `checkAheadEventsMin` events). Without it every thread re-runs a segment, checking its rows itself.
    */
   readonly checkAhead?: boolean;
+  /** The fewest events for checkAhead's default (default VERIFY_CHECK_AHEAD_EVENTS_MIN). */
+  readonly checkAheadEventsMin?: number;
   /** The shortest segment, in events (default VERIFY_SEGMENT_EVENTS_MIN; tests split small journals). */
   readonly segmentEventsMin?: number;
   /** Progress: events re-run so far of the total. */
@@ -80,7 +90,7 @@ export function verifyDecisions(journal: Journal, opts: VerifyDecisionsOptions =
   const lastSeq = journal.lastSeq();
   const minEvents = opts.segmentEventsMin ?? VERIFY_SEGMENT_EVENTS_MIN;
   const threads = opts.deps !== undefined ? 1 : Math.max(1, Math.min(opts.threads ?? availableParallelism(), VERIFY_THREADS_MAX));
-  const checkAhead = opts.checkAhead ?? threads >= 2;
+  const checkAhead = opts.checkAhead ?? (threads >= 2 && lastSeq >= (opts.checkAheadEventsMin ?? VERIFY_CHECK_AHEAD_EVENTS_MIN));
   const segmentsWanted = checkAhead ? Math.max(1, Math.floor(threads / 2)) : threads;
   // The worker threads start first, before their jobs are known: loading their code (~100 ms) overlaps the
   // reads below (the plan; the run.started, a scan of the journal; the chain up to it). Those not needed end.

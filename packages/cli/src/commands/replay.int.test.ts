@@ -142,10 +142,21 @@ describe('axiom replay', () => {
     expect(r.out).toMatch(/every row's hash chain checked on the way, in one segment/);
   });
 
-  it('--verify --threads 2 checks the rows on a thread beside the re-run and says so', async () => {
-    const r = await replay(journal, '--verify', '--threads', '2', '--json');
-    expect(r.code).toBe(EXIT.ok);
-    expect(JSON.parse(r.out).verify).toMatchObject({ ok: true, stats: { segments: 1, checkAhead: true } });
-    expect((await replay(journal, '--verify', '--threads', '2')).out).toMatch(/every row's hash chain checked on the way \(by a thread beside the re-run\), in one segment/);
+  it('--verify --threads 2 checks the rows on a thread beside the re-run from AXIOM_VERIFY_CHECK_AHEAD_EVENTS_MIN events, and says so', async () => {
+    // This journal is shorter than VERIFY_CHECK_AHEAD_EVENTS_MIN: by default one thread does it all.
+    const small = await replay(journal, '--verify', '--threads', '2', '--json');
+    expect(small.code).toBe(EXIT.ok);
+    expect(JSON.parse(small.out).verify).toMatchObject({ ok: true, stats: { segments: 1, checkAhead: false } });
+    process.env.AXIOM_VERIFY_CHECK_AHEAD_EVENTS_MIN = '1';
+    try {
+      const r = await replay(journal, '--verify', '--threads', '2', '--json');
+      expect(r.code).toBe(EXIT.ok);
+      expect(JSON.parse(r.out).verify).toMatchObject({ ok: true, stats: { segments: 1, checkAhead: true } });
+      expect((await replay(journal, '--verify', '--threads', '2')).out).toMatch(/every row's hash chain checked on the way \(by a thread beside the re-run\), in one segment/);
+      process.env.AXIOM_VERIFY_CHECK_AHEAD_EVENTS_MIN = '0';
+      expect((await replay(journal, '--verify')).err).toMatch(/AXIOM_VERIFY_CHECK_AHEAD_EVENTS_MIN must be an integer >= 1/);
+    } finally {
+      delete process.env.AXIOM_VERIFY_CHECK_AHEAD_EVENTS_MIN;
+    }
   });
 });

@@ -73,14 +73,16 @@ function parseThreads(value: string): number {
 }
 
 /**
- * The shortest segment --verify splits off, in events (VERIFY_SEGMENT_EVENTS_MIN by default): a tuning knob,
- * and how the tests make the binary split a small journal.
+ * A --verify tuning knob in events from the environment, unset by default: AXIOM_VERIFY_SEGMENT_EVENTS_MIN, the
+ * shortest segment it splits off (VERIFY_SEGMENT_EVENTS_MIN), and AXIOM_VERIFY_CHECK_AHEAD_EVENTS_MIN, the
+ * fewest events for a checker thread (VERIFY_CHECK_AHEAD_EVENTS_MIN). Also how the tests make the binary split
+ * a small journal, or check its rows on a thread.
  */
-function segmentEventsMin(): number | undefined {
-  const raw = process.env.AXIOM_VERIFY_SEGMENT_EVENTS_MIN;
+function eventsKnob(name: 'AXIOM_VERIFY_SEGMENT_EVENTS_MIN' | 'AXIOM_VERIFY_CHECK_AHEAD_EVENTS_MIN'): number | undefined {
+  const raw = process.env[name];
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1) throw new UsageError(`AXIOM_VERIFY_SEGMENT_EVENTS_MIN must be an integer >= 1, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw) || n < 1) throw new UsageError(`${name} must be an integer >= 1, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -144,7 +146,12 @@ function replayAction(file: string, flags: ReplayFlags, io: ReplayCommandIo): nu
     if (flags.verify === true) {
       const bar = progressBar(io, flags, 'verify', 'events');
       try {
-        verify = verifyDecisions(j, { threads: flags.threads, segmentEventsMin: segmentEventsMin(), onProgress: (done, total) => bar.update(done, total) });
+        verify = verifyDecisions(j, {
+          threads: flags.threads,
+          segmentEventsMin: eventsKnob('AXIOM_VERIFY_SEGMENT_EVENTS_MIN'),
+          checkAheadEventsMin: eventsKnob('AXIOM_VERIFY_CHECK_AHEAD_EVENTS_MIN'),
+          onProgress: (done, total) => bar.update(done, total),
+        });
       } finally {
         bar.stop();
       }
