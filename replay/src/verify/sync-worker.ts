@@ -33,7 +33,7 @@ const ENTRIES = {
 export class SyncWorker {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  /** Counters (worker-protocol.ts): replies posted by the worker, jobs sent to it. */
+  /** Counters (worker-protocol.ts): replies posted by the worker, jobs sent to it, pages of rows taken from it. */
   private readonly posted: Int32Array;
   private stopped = false;
   /** Settles when the thread has ended (tests). */
