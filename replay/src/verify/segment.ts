@@ -123,7 +123,7 @@ export function runSegment(journal: Journal, spec: SegmentSpec, deps: DecideDeps
   }
 }
 
-/** runSegment's walk over its rows from the start state. */
+/** runSegment's walk over its rows from the start state (runSegment ends the rows). */
 function walkRows(
   journal: Journal, spec: SegmentSpec, deps: DecideDeps, hooks: SegmentHooks, rows: CheckedEvents, counts: SegmentCounts, start: EngineState,
 ): { result: SegmentResult; state: EngineState } {
@@ -131,34 +131,30 @@ function walkRows(
   let pending: Pending | null = null;
   const startHash = rows.startHash;
   const end = (result: SegmentResult) => ({ result, state });
-  try {
-    for (let e = rows.nextEvent(); e !== null; e = rows.nextEvent()) {
-      if ((counts.events & (SEGMENT_POLL_EVERY_EVENTS - 1)) === 0 && hooks.poll?.(counts.events) === true) return end({ kind: 'stopped', counts });
-      counts.events++;
-      if (e.kind === 'input') {
-        if (pending !== null) {
-          const missing = finish(pending);
-          if (missing !== null) return end({ kind: 'mismatch', counts, startHash, mismatch: missing });
-          state = pending.after;
-        }
-        counts.inputs++;
-        pending = runStep(state, e as InputEvent, deps);
-        continue;
+  for (let e = rows.nextEvent(); e !== null; e = rows.nextEvent()) {
+    if ((counts.events & (SEGMENT_POLL_EVERY_EVENTS - 1)) === 0 && hooks.poll?.(counts.events) === true) return end({ kind: 'stopped', counts });
+    counts.events++;
+    if (e.kind === 'input') {
+      if (pending !== null) {
+        const missing = finish(pending);
+        if (missing !== null) return end({ kind: 'mismatch', counts, startHash, mismatch: missing });
+        state = pending.after;
       }
-      counts.decisions++;
-      // readChecked's causedBy rule refuses a decision before any input; a segment starts at an input.
-      if (pending === null) return end({ kind: 'corrupt', counts, startHash, bad: { seq: e.seq, problem: `bad_caused_by: decision ${e.type} comes before any input of its segment` } });
-      const bad = compareDecision(pending, e as DecisionEvent);
-      if (bad !== null) {
-        // Collect the rest of this input's journaled decisions (the rows that pass the chain rules) for the report.
-        const rest: DecisionEvent[] = [e as DecisionEvent];
-        for (let more = rows.nextEvent(); more !== null && more.kind !== 'input'; more = rows.nextEvent()) rest.push(more as DecisionEvent);
-        return end({ kind: 'mismatch', counts, startHash, mismatch: buildMismatch(pending, bad.kind, e.seq, bad.detail, rest) });
-      }
-      pending.matched++;
+      counts.inputs++;
+      pending = runStep(state, e as InputEvent, deps);
+      continue;
     }
-  } finally {
-    rows.return();
+    counts.decisions++;
+    // readChecked's causedBy rule refuses a decision before any input; a segment starts at an input.
+    if (pending === null) return end({ kind: 'corrupt', counts, startHash, bad: { seq: e.seq, problem: `bad_caused_by: decision ${e.type} comes before any input of its segment` } });
+    const bad = compareDecision(pending, e as DecisionEvent);
+    if (bad !== null) {
+      // Collect the rest of this input's journaled decisions (the rows that pass the chain rules) for the report.
+      const rest: DecisionEvent[] = [e as DecisionEvent];
+      for (let more = rows.nextEvent(); more !== null && more.kind !== 'input'; more = rows.nextEvent()) rest.push(more as DecisionEvent);
+      return end({ kind: 'mismatch', counts, startHash, mismatch: buildMismatch(pending, bad.kind, e.seq, bad.detail, rest) });
+    }
+    pending.matched++;
   }
   if (rows.bad !== null) return end({ kind: 'corrupt', counts, startHash, bad: { seq: rows.bad.seq, problem: `${rows.bad.problem}: ${rows.bad.detail}` } });
   if (rows.lastSeq < spec.toSeq) {
